@@ -1,0 +1,56 @@
+# The README's commands. Each bootstraps what it needs: a .venv with the locked dependencies.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test install check-system lint format messages lock worker clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "Python 3.11 is missing. On Debian: apt-get install python3 python3-venv"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); echo "Cannot create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet -c requirements.lock ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+# WeasyPrint renders the PDFs and needs Pango from the system.
+check-system: install
+	@$(BIN)/python -c "import weasyprint" >/dev/null 2>&1 || { \
+	  echo "WeasyPrint cannot load Pango. On Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	  exit 1; }
+
+run: check-system
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddemo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: check-system
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh locale/sv after changing texts; commit both the .po and the .mo.
+messages: install
+	$(BIN)/python manage.py makemessages --locale sv --ignore ".venv/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale sv --ignore ".venv/*"
+
+# Re-pin the dependencies after changing pyproject.toml.
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v "^lokalsamverkan" > requirements.lock
+
+worker: install
+	$(BIN)/celery -A lokalsamverkan worker --loglevel INFO
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+"""Load a municipality's demo data set: `python manage.py loaddemo [NAME_OR_PATH]`."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from networks.services import demo_data_load
+
+DEMO_DIR = Path(settings.BASE_DIR) / "demo"
+DEFAULT_DATASET = "boras-2017"
+
+
+class Command(BaseCommand):
+    help = "Load a demo data set (default: Borås 2017). Loading twice duplicates nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "dataset",
+            nargs="?",
+            default=DEFAULT_DATASET,
+            help=f"A name in demo/ (e.g. {DEFAULT_DATASET}) or a path to a JSON file.",
+        )
+
+    def handle(self, *args, dataset, **options):
+        path = Path(dataset)
+        if not path.is_file():
+            path = DEMO_DIR / f"{dataset}.json"
+        if not path.is_file():
+            names = ", ".join(sorted(p.stem for p in DEMO_DIR.glob("*.json")))
+            raise CommandError(f"No data set {dataset!r}. Available: {names}")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        summary = demo_data_load(data=data)
+        self.stdout.write(self.style.SUCCESS(f"Loaded {path.name}. Created: {summary}"))

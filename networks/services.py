@@ -1,0 +1,223 @@
+"""Writes to the network registry: the loader of a municipality's data set."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import (
+    District,
+    Forum,
+    GroupRole,
+    Municipality,
+    NetworkGroup,
+    NetworkKind,
+    Organisation,
+    Person,
+)
+
+# The staff roles and the admin permissions each has on the registry. Coordinators are not
+# staff: they work in the portal's own pages, scoped to their groups.
+ROLE_GROUPS = {
+    "network_developer": ("Verksamhetsutvecklare", ("add", "change", "delete", "view")),
+    "head_of_administration": ("Förvaltningschef", ("view",)),
+}
+REGISTRY_MODELS = (
+    "municipality",
+    "district",
+    "organisation",
+    "networkkind",
+    "networkgroup",
+    "forum",
+    "person",
+    "grouprole",
+)
+ACCOUNT_ROLES = ("administrator", "coordinator", *ROLE_GROUPS)
+
+
+@dataclass
+class LoadSummary:
+    """How many rows of each kind a load created (0 everywhere on a second run)."""
+
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str, was_created: bool) -> None:
+        self.created[label] = self.created.get(label, 0) + int(was_created)
+
+    def __str__(self):
+        return ", ".join(f"{label}: {n}" for label, n in self.created.items())
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _upsert(model, summary: LoadSummary, lookup: dict, values: dict):
+    """Create or update one row by its natural key, validating it first."""
+    instance = model.objects.filter(**lookup).first()
+    created = instance is None
+    if created:
+        instance = model(**lookup)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    _save(instance)
+    summary.count(model._meta.verbose_name_plural, created)
+    return instance
+
+
+def _district(summary: LoadSummary, name: str) -> District:
+    district = District.objects.filter(name__iexact=name).first()
+    summary.count(District._meta.verbose_name_plural, district is None)
+    return district or _save(District(name=name))
+
+
+def _cadence(kind_data: dict) -> tuple[int | None, int | None]:
+    cadence = kind_data.get("meetings_per_term")
+    if cadence is None:
+        return None, None
+    low, high = cadence
+    return low, high
+
+
+def role_group_setup(role: str) -> Group:
+    """Return the auth group of a staff role, with its admin permissions on the registry."""
+    name, actions = ROLE_GROUPS[role]
+    group, _ = Group.objects.get_or_create(name=name)
+    codenames = [f"{action}_{model}" for model in REGISTRY_MODELS for action in actions]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="networks", codename__in=codenames)
+    )
+    return group
+
+
+@transaction.atomic
+def demo_data_load(*, data: dict) -> LoadSummary:
+    """Load a municipality's registry (kinds, groups, districts, people, accounts) from `data`.
+
+    Every row is found by its natural key and updated, so loading twice duplicates nothing.
+    """
+    summary = LoadSummary()
+
+    if municipality := data.get("municipality"):
+        current = Municipality.objects.first()
+        summary.count(Municipality._meta.verbose_name_plural, current is None)
+        current = current or Municipality()
+        for name in ("name", "website", "email", "phone"):
+            setattr(current, name, municipality.get(name, ""))
+        _save(current)
+
+    organisations = {}
+    for item in data.get("organisations", []):
+        organisations[item["name"]] = _upsert(
+            Organisation,
+            summary,
+            {"name": item["name"]},
+            {"type": item["type"], "website": item.get("website", "")},
+        )
+
+    def organisation(name):
+        if name is None:
+            return None
+        if name not in organisations:
+            organisations[name] = Organisation.objects.get(name=name)
+        return organisations[name]
+
+    people = {}
+    for item in data.get("people", []):
+        people[item["email"]] = _upsert(
+            Person,
+            summary,
+            {"email": item["email"]},
+            {
+                "name": item["name"],
+                "title": item.get("title", ""),
+                "phone": item.get("phone", ""),
+                "organisation": organisation(item.get("organisation")),
+                "public_consent": item.get("public_consent", False),
+            },
+        )
+
+    for item in data.get("forums", []):
+        _upsert(
+            Forum,
+            summary,
+            {"slug": item["slug"]},
+            {
+                "name": item["name"],
+                "description": item.get("description", ""),
+                "order": item.get("order", 0),
+            },
+        )
+
+    for kind_order, kind_data in enumerate(data.get("kinds", []), start=1):
+        low, high = _cadence(kind_data)
+        kind = _upsert(
+            NetworkKind,
+            summary,
+            {"slug": kind_data["slug"]},
+            {
+                "name": kind_data["name"],
+                "goal": kind_data.get("goal", ""),
+                "purpose": kind_data.get("purpose", ""),
+                "guidelines": "\n".join(kind_data.get("guidelines", [])),
+                "meetings_per_term_min": low,
+                "meetings_per_term_max": high,
+                "order": kind_data.get("order", kind_order),
+            },
+        )
+        for group_data in kind_data.get("groups", []):
+            group = _upsert(
+                NetworkGroup,
+                summary,
+                {"kind": kind, "slug": group_data["slug"]},
+                {
+                    "name": group_data["name"],
+                    "description": group_data.get("description", ""),
+                    "running_organisation": organisation(group_data.get("running_organisation")),
+                    "active": group_data.get("active", True),
+                },
+            )
+            group.districts.set(_district(summary, name) for name in group_data["districts"])
+            for role_data in group_data.get("roles", []):
+                _, created = GroupRole.objects.get_or_create(
+                    group=group, person=people[role_data["person"]], role=role_data["role"]
+                )
+                summary.count(GroupRole._meta.verbose_name_plural, created)
+
+    for item in data.get("accounts", []):
+        account = demo_account_create(
+            username=item["username"],
+            password=item["password"],
+            role=item["role"],
+            person=people.get(item.get("person")),
+        )
+        summary.count("accounts", account is not None)
+
+    return summary
+
+
+def demo_account_create(*, username: str, password: str, role: str, person: Person | None):
+    """Create a demo login with `role` unless it exists; return it, or None if it existed."""
+    if role not in ACCOUNT_ROLES:
+        raise ValueError(f"Unknown role {role!r}; expected one of {ACCOUNT_ROLES}")
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        return None
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        email=person.email if person else "",
+        first_name=person.name.split(" ")[0] if person else "",
+        last_name=" ".join(person.name.split(" ")[1:]) if person else "",
+        is_staff=role != "coordinator",
+        is_superuser=role == "administrator",
+    )
+    if role in ROLE_GROUPS:
+        user.groups.add(role_group_setup(role))
+    if person is not None:
+        person.user = user
+        _save(person)
+    return user

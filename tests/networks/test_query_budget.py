@@ -1,0 +1,59 @@
+"""Every public page costs a fixed number of queries, however many groups there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from networks.models import GroupRole
+from tests.factories.networks import (
+    DistrictFactory,
+    GroupRoleFactory,
+    MunicipalityFactory,
+    NetworkGroupFactory,
+    NetworkKindFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# municipality (context processor) + kinds + their active groups + the groups' districts
+OVERVIEW_QUERIES = 4
+# municipality + kind + its active groups + their districts
+KIND_QUERIES = 4
+# municipality + group with kind and organisation + districts + consenting contacts
+GROUP_QUERIES = 4
+# municipality + matching groups with their kind + their districts
+SEARCH_QUERIES = 3
+
+
+def build_registry(group_count):
+    """Make `group_count` groups in three kinds, each with districts and contacts."""
+    MunicipalityFactory()
+    kinds = NetworkKindFactory.create_batch(3)
+    for n in range(group_count):
+        group = NetworkGroupFactory(
+            kind=kinds[n % 3],
+            districts=[DistrictFactory(name=f"Område {n}a"), DistrictFactory(name=f"Område {n}b")],
+        )
+        GroupRoleFactory(group=group, role=GroupRole.Role.CONVENER)
+        GroupRoleFactory(group=group, role=GroupRole.Role.CONTACT_PERSON)
+        GroupRoleFactory(group=group, role=GroupRole.Role.MEMBER)
+    return kinds, group
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("group_count", [20, 200])
+def test_public_pages_query_count_does_not_grow(client, group_count):
+    """At 20 and at 200 groups each public page runs the same small number of queries."""
+    kinds, group = build_registry(group_count)
+    assert queries_for(client, reverse("networks:overview")) == OVERVIEW_QUERIES
+    assert queries_for(client, kinds[0].get_absolute_url()) == KIND_QUERIES
+    assert queries_for(client, group.get_absolute_url()) == GROUP_QUERIES
+    # "omrade" matches every district: the widest possible result.
+    assert queries_for(client, reverse("networks:search") + "?q=omrade") == SEARCH_QUERIES
