@@ -34,6 +34,11 @@ REGISTRY_MODELS = (
     "grouprole",
 )
 ACCOUNT_ROLES = ("administrator", "coordinator", *ROLE_GROUPS)
+MUNICIPALITY_FIELDS = ("name", "website", "email", "phone")
+
+
+class DemoDataError(ValueError):
+    """The data set refers to something it does not define."""
 
 
 @dataclass
@@ -55,15 +60,16 @@ def _save(instance):
     return instance
 
 
-def _upsert(model, summary: LoadSummary, lookup: dict, values: dict):
-    """Create or update one row by its natural key, validating it first."""
+def _ensure(model, summary: LoadSummary, lookup: dict, values: dict):
+    """Return the row with natural key `lookup`, creating it from `values` if it is missing.
+
+    A row that exists is left as it is, so what staff changed in the admin survives the next
+    `make run`.
+    """
     instance = model.objects.filter(**lookup).first()
     created = instance is None
     if created:
-        instance = model(**lookup)
-    for name, value in values.items():
-        setattr(instance, name, value)
-    _save(instance)
+        instance = _save(model(**lookup, **values))
     summary.count(model._meta.verbose_name_plural, created)
     return instance
 
@@ -78,6 +84,8 @@ def _cadence(kind_data: dict) -> tuple[int | None, int | None]:
     cadence = kind_data.get("meetings_per_term")
     if cadence is None:
         return None, None
+    if not (isinstance(cadence, list) and len(cadence) == 2):
+        raise DemoDataError(f"meetings_per_term of {kind_data['slug']!r} must be [least, most].")
     low, high = cadence
     return low, high
 
@@ -97,21 +105,19 @@ def role_group_setup(role: str) -> Group:
 def demo_data_load(*, data: dict) -> LoadSummary:
     """Load a municipality's registry (kinds, groups, districts, people, accounts) from `data`.
 
-    Every row is found by its natural key and updated, so loading twice duplicates nothing.
+    Every row is looked up by its natural key and created only when missing, so loading twice
+    duplicates nothing and leaves edits made since untouched. Any error saves nothing.
     """
     summary = LoadSummary()
 
-    if municipality := data.get("municipality"):
-        current = Municipality.objects.first()
-        summary.count(Municipality._meta.verbose_name_plural, current is None)
-        current = current or Municipality()
-        for name in ("name", "website", "email", "phone"):
-            setattr(current, name, municipality.get(name, ""))
-        _save(current)
+    # One municipality runs a portal: the first data set loaded names it.
+    if (municipality := data.get("municipality")) and not Municipality.objects.exists():
+        _save(Municipality(**{name: municipality.get(name, "") for name in MUNICIPALITY_FIELDS}))
+        summary.count(Municipality._meta.verbose_name_plural, True)
 
     organisations = {}
     for item in data.get("organisations", []):
-        organisations[item["name"]] = _upsert(
+        organisations[item["name"]] = _ensure(
             Organisation,
             summary,
             {"name": item["name"]},
@@ -122,12 +128,22 @@ def demo_data_load(*, data: dict) -> LoadSummary:
         if name is None:
             return None
         if name not in organisations:
-            organisations[name] = Organisation.objects.get(name=name)
+            found = Organisation.objects.filter(name=name).first()
+            if found is None:
+                raise DemoDataError(f"Unknown organisation {name!r}: add it to 'organisations'.")
+            organisations[name] = found
         return organisations[name]
+
+    def person(email, where):
+        if email not in people:
+            raise DemoDataError(f"Unknown person {email!r} in {where}: add them to 'people'.")
+        return people[email]
 
     people = {}
     for item in data.get("people", []):
-        people[item["email"]] = _upsert(
+        if not item.get("email"):
+            raise DemoDataError(f"{item.get('name')!r} needs an e-mail address: it is their key.")
+        people[item["email"]] = _ensure(
             Person,
             summary,
             {"email": item["email"]},
@@ -141,7 +157,7 @@ def demo_data_load(*, data: dict) -> LoadSummary:
         )
 
     for item in data.get("forums", []):
-        _upsert(
+        _ensure(
             Forum,
             summary,
             {"slug": item["slug"]},
@@ -154,7 +170,7 @@ def demo_data_load(*, data: dict) -> LoadSummary:
 
     for kind_order, kind_data in enumerate(data.get("kinds", []), start=1):
         low, high = _cadence(kind_data)
-        kind = _upsert(
+        kind = _ensure(
             NetworkKind,
             summary,
             {"slug": kind_data["slug"]},
@@ -169,7 +185,7 @@ def demo_data_load(*, data: dict) -> LoadSummary:
             },
         )
         for group_data in kind_data.get("groups", []):
-            group = _upsert(
+            group = _ensure(
                 NetworkGroup,
                 summary,
                 {"kind": kind, "slug": group_data["slug"]},
@@ -180,10 +196,13 @@ def demo_data_load(*, data: dict) -> LoadSummary:
                     "active": group_data.get("active", True),
                 },
             )
-            group.districts.set(_district(summary, name) for name in group_data["districts"])
+            if not group.districts.exists():
+                group.districts.set(_district(summary, name) for name in group_data["districts"])
             for role_data in group_data.get("roles", []):
                 _, created = GroupRole.objects.get_or_create(
-                    group=group, person=people[role_data["person"]], role=role_data["role"]
+                    group=group,
+                    person=person(role_data["person"], f"group {group}"),
+                    role=role_data["role"],
                 )
                 summary.count(GroupRole._meta.verbose_name_plural, created)
 
@@ -192,9 +211,9 @@ def demo_data_load(*, data: dict) -> LoadSummary:
             username=item["username"],
             password=item["password"],
             role=item["role"],
-            person=people.get(item.get("person")),
+            person=person(item["person"], "accounts") if item.get("person") else None,
         )
-        summary.count("accounts", account is not None)
+        summary.count(get_user_model()._meta.verbose_name_plural, account is not None)
 
     return summary
 
@@ -202,7 +221,7 @@ def demo_data_load(*, data: dict) -> LoadSummary:
 def demo_account_create(*, username: str, password: str, role: str, person: Person | None):
     """Create a demo login with `role` unless it exists; return it, or None if it existed."""
     if role not in ACCOUNT_ROLES:
-        raise ValueError(f"Unknown role {role!r}; expected one of {ACCOUNT_ROLES}")
+        raise DemoDataError(f"Unknown role {role!r}; expected one of {ACCOUNT_ROLES}")
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         return None

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from networks.services import demo_data_load
+from networks.services import DemoDataError, demo_data_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEFAULT_DATASET = "boras-2017"
@@ -31,5 +31,8 @@ class Command(BaseCommand):
             names = ", ".join(sorted(p.stem for p in DEMO_DIR.glob("*.json")))
             raise CommandError(f"No data set {dataset!r}. Available: {names}")
         data = json.loads(path.read_text(encoding="utf-8"))
-        summary = demo_data_load(data=data)
+        try:
+            summary = demo_data_load(data=data)
+        except (DemoDataError, KeyError) as error:
+            raise CommandError(f"{path.name} was not loaded, nothing was saved: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Loaded {path.name}. Created: {summary}"))
