@@ -1,6 +1,12 @@
+from django.utils.functional import SimpleLazyObject
+
+from networks import permissions
 from networks.models import Municipality
 
 
 def site(request):
-    """Give every template the municipality that runs the portal (None before any data)."""
-    return {"municipality": Municipality.objects.first()}
+    """Give every template the municipality running the portal and the user's portal role."""
+    return {
+        "municipality": Municipality.objects.first(),
+        "works_in_portal": SimpleLazyObject(lambda: permissions.is_staff_role(request.user)),
+    }

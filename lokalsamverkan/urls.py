@@ -5,5 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="networks:overview"), name="home"),
     path("lokalsamverkan/", include("networks.urls")),
+    path("konto/", include("lokalsamverkan.account_urls")),
+    path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -84,6 +84,12 @@ class NetworkKind(models.Model):
     """A kind of network (e.g. children and young people, area networks, rural councils)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=60,
+        blank=True,
+        help_text=_("Used in the meeting calendar, e.g. for the kind's joint meetings."),
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     goal = models.TextField(_("goal"), blank=True)
     purpose = models.TextField(_("purpose"), blank=True)
@@ -108,6 +114,11 @@ class NetworkKind(models.Model):
 
     def get_absolute_url(self):
         return reverse("networks:kind_detail", kwargs={"kind_slug": self.slug})
+
+    @property
+    def label(self):
+        """Return the short name where there is one: the calendar's row label."""
+        return self.short_name or self.name
 
     def clean(self):
         if self.slug in RESERVED_KIND_SLUGS:
@@ -221,6 +232,9 @@ class Forum(models.Model):
     """A central forum that meets too, e.g. the strategic group or the crime prevention council."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=60, blank=True, help_text=_("Used in the meeting calendar.")
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -233,6 +247,11 @@ class Forum(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self):
+        """Return the short name where there is one: the calendar's row label."""
+        return self.short_name or self.name
 
 
 class Person(models.Model):

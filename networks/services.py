@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from .permissions import ROLE_GROUPS, Role
 from .models import (
     District,
     Forum,
@@ -17,12 +18,6 @@ from .models import (
     Person,
 )
 
-# The staff roles and the admin permissions each has on the registry. Coordinators are not
-# staff: they work in the portal's own pages, scoped to their groups.
-ROLE_GROUPS = {
-    "network_developer": ("Verksamhetsutvecklare", ("add", "change", "delete", "view")),
-    "head_of_administration": ("Förvaltningschef", ("view",)),
-}
 REGISTRY_MODELS = (
     "municipality",
     "district",
@@ -33,7 +28,7 @@ REGISTRY_MODELS = (
     "person",
     "grouprole",
 )
-ACCOUNT_ROLES = ("administrator", "coordinator", *ROLE_GROUPS)
+ACCOUNT_ROLES = tuple(role.value for role in Role if role != Role.PUBLIC)
 MUNICIPALITY_FIELDS = ("name", "website", "email", "phone")
 
 
@@ -92,7 +87,7 @@ def _cadence(kind_data: dict) -> tuple[int | None, int | None]:
 
 def role_group_setup(role: str) -> Group:
     """Return the auth group of a staff role, with its admin permissions on the registry."""
-    name, actions = ROLE_GROUPS[role]
+    name, actions = ROLE_GROUPS[Role(role)]
     group, _ = Group.objects.get_or_create(name=name)
     codenames = [f"{action}_{model}" for model in REGISTRY_MODELS for action in actions]
     group.permissions.set(
@@ -163,6 +158,7 @@ def demo_data_load(*, data: dict) -> LoadSummary:
             {"slug": item["slug"]},
             {
                 "name": item["name"],
+                "short_name": item.get("short_name", ""),
                 "description": item.get("description", ""),
                 "order": item.get("order", 0),
             },
@@ -176,6 +172,7 @@ def demo_data_load(*, data: dict) -> LoadSummary:
             {"slug": kind_data["slug"]},
             {
                 "name": kind_data["name"],
+                "short_name": kind_data.get("short_name", ""),
                 "goal": kind_data.get("goal", ""),
                 "purpose": kind_data.get("purpose", ""),
                 "guidelines": "\n".join(kind_data.get("guidelines", [])),
@@ -234,7 +231,7 @@ def demo_account_create(*, username: str, password: str, role: str, person: Pers
         is_staff=role != "coordinator",
         is_superuser=role == "administrator",
     )
-    if role in ROLE_GROUPS:
+    if Role(role) in ROLE_GROUPS:
         user.groups.add(role_group_setup(role))
     if person is not None:
         person.user = user
