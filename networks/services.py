@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from .permissions import ROLE_GROUPS, Role
 from .models import (
     District,
     Forum,
@@ -17,6 +16,7 @@ from .models import (
     Organisation,
     Person,
 )
+from .permissions import ROLE_GROUPS, Role
 
 REGISTRY_MODELS = (
     "municipality",
