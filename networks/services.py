@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from .models import (
     District,
@@ -18,16 +19,20 @@ from .models import (
 )
 from .permissions import ROLE_GROUPS, Role
 
-REGISTRY_MODELS = (
-    "municipality",
-    "district",
-    "organisation",
-    "networkkind",
-    "networkgroup",
-    "forum",
-    "person",
-    "grouprole",
-)
+# The models each staff role reaches in the admin, by app.
+ADMIN_MODELS = {
+    "networks": (
+        "municipality",
+        "district",
+        "organisation",
+        "networkkind",
+        "networkgroup",
+        "forum",
+        "person",
+        "grouprole",
+    ),
+    "meetings": ("meeting", "activity", "meetingseries"),
+}
 ACCOUNT_ROLES = tuple(role.value for role in Role if role != Role.PUBLIC)
 MUNICIPALITY_FIELDS = ("name", "website", "email", "phone")
 
@@ -89,10 +94,11 @@ def role_group_setup(role: str) -> Group:
     """Return the auth group of a staff role, with its admin permissions on the registry."""
     name, actions = ROLE_GROUPS[Role(role)]
     group, _ = Group.objects.get_or_create(name=name)
-    codenames = [f"{action}_{model}" for model in REGISTRY_MODELS for action in actions]
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="networks", codename__in=codenames)
-    )
+    wanted = Q()
+    for app_label, models in ADMIN_MODELS.items():
+        codenames = [f"{action}_{model}" for model in models for action in actions]
+        wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    group.permissions.set(Permission.objects.filter(wanted))
     return group
 
 
