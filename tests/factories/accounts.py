@@ -8,8 +8,8 @@ from networks.services import role_group_setup
 from tests.factories.networks import GroupRoleFactory
 
 
-def user_with_role(role: Role, username: str | None = None, **extra):
-    """Create a user with a staff role (administrator, network developer, head of administration)."""
+def user_with_role(role: Role, username: str | None = None):
+    """Create a user in a staff role: administrator, network developer or head of administration."""
     User = get_user_model()
     username = username or role.value
     if role == Role.ADMINISTRATOR:
