@@ -1,9 +1,35 @@
-"""Login, logout and password reset, at Swedish addresses. (Being written.)"""
+"""Login, logout, password change and password reset, at Swedish addresses under /konto/.
+
+Django's own views with the Swedish templates in templates/registration/. The URL names are
+Django's, which its views reverse (e.g. "password_reset_done").
+"""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 urlpatterns = [
-    path("logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "losenord/klart/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("aterstall/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "aterstall/skickat/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "aterstall/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "aterstall/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

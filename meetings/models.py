@@ -81,6 +81,28 @@ class MeetingQuerySet(models.QuerySet):
     def for_group(self, group):
         return self.filter(group=group)
 
+    def published(self):
+        """Return what public pages and feeds show: public meetings of active owners.
+
+        Cancelled meetings stay, so pages and feeds can tell that they are cancelled. The
+        agenda, notes and follow-up are not even loaded: public pages show none of them.
+        """
+        active_owner = Q(group__active=True) | Q(forum__active=True) | Q(kind__isnull=False)
+        return self.public().filter(active_owner).defer("agenda", "notes", "follow_up")
+
+    def dated_between(self, first, last=None):
+        """Return the meetings from `first` to `last`, both included; no end when `last` is None."""
+        meetings = self.filter(date__gte=first)
+        return meetings if last is None else meetings.filter(date__lte=last)
+
+    def joint_of(self, kind):
+        """Return the joint meetings of a whole kind."""
+        return self.filter(kind=kind)
+
+    def of_kind(self, kind):
+        """Return the meetings of the kind's groups and the kind's joint meetings."""
+        return self.filter(Q(group__kind=kind) | Q(kind=kind))
+
 
 class MeetingSeries(models.Model):
     """Planned meetings created together, e.g. every third Thursday this term."""

@@ -1,12 +1,592 @@
-"""The coordinators' pages: my networks, meetings and activities. (Being written.)"""
+"""The coordinators' pages: my networks, meetings and their history, and activities.
 
-from django.http import HttpResponse
+Every view asks networks.permissions what the user may see and do; the forms validate and the
+services in meetings/services.py write.
+"""
+
+import copy
+import datetime
+import itertools
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from networks import permissions
+from networks.models import Forum, NetworkGroup, NetworkKind
+
+from . import services
+from .forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    MeetingFilterForm,
+    MeetingForm,
+    MeetingSeriesForm,
+)
+from .models import Activity, Meeting, MeetingSeries, MeetingStatus
+
+PAGE_SIZE = 50
+# Mina nätverk shows the next few meetings and the latest notes still missing per group;
+# the counts beside them tell how many more there are.
+UPCOMING_SHOWN = 3
+MISSING_SHOWN = 5
+OTHER_UPCOMING_SHOWN = 10
+COUNTED_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.HELD)
 
 
-def _todo(*args, **kwargs):
-    return HttpResponse(status=501)
+# --- helpers ------------------------------------------------------------------------------
 
 
-my_networks = meeting_list = meeting_create = meeting_series_create = _todo
-meeting_detail = meeting_edit = meeting_cancel = meeting_history = _todo
-activity_list = activity_create = activity_edit = _todo
+def _forbidden(request, message):
+    """Render a Swedish 403 page that says why."""
+    return render(request, "meetings/forbidden.html", {"message": message}, status=403)
+
+
+NOT_YOUR_GROUP = gettext_lazy(
+    "You can only change the meetings and activities of the groups you coordinate. "
+    "Meetings of central forums and joint meetings are changed by the network developer."
+)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _add_service_errors(form, error: ValidationError):
+    """Show a service's validation error next to the field it concerns."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+        elif field in ("group", "forum", "kind") and "owner" in form.fields:
+            form.add_error("owner", errors)
+        else:
+            form.add_error(None, errors)
+
+
+def _visible_meeting_or_404(request, pk):
+    """Return the meeting if the user may see it at all; internal ones are 404 for the public."""
+    meeting = get_object_or_404(
+        Meeting.objects.with_owner().prefetch_related("organisations"), pk=pk
+    )
+    if not permissions.can_view_meeting(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+def _selected_filters(form):
+    """Return the valid filters of a bound filter form (an invalid one is shown, not applied)."""
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+
+
+def _with_default_year(query, year):
+    """Show the current year unless the user chose a year, or "all years", in the form."""
+    data = query.copy()
+    if "year" not in data:
+        data["year"] = str(year)
+    return data
+
+
+# --- terms and the guideline ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A school term: spring is January–June, autumn July–December."""
+
+    start: datetime.date
+    end: datetime.date
+    name: str
+
+    @classmethod
+    def of(cls, day: datetime.date) -> "Term":
+        if day.month <= 6:
+            name = _("spring %(year)s") % {"year": day.year}
+            return cls(datetime.date(day.year, 1, 1), datetime.date(day.year, 6, 30), name)
+        name = _("autumn %(year)s") % {"year": day.year}
+        return cls(datetime.date(day.year, 7, 1), datetime.date(day.year, 12, 31), name)
+
+
+def _term_progress(group):
+    """Return how the group's meetings this term stand against its kind's guideline."""
+    low = group.kind.meetings_per_term_min
+    missing = max(0, low - group.term_count) if low is not None else 0
+    return {"count": group.term_count, "held": group.term_held, "missing": missing}
+
+
+def _my_groups(user, today):
+    """Return the groups Mina nätverk shows, each with its term count and meeting lists.
+
+    The counts are annotations and the lists sliced prefetches, so the page costs the same
+    few queries however many groups and meetings there are.
+    """
+    if permissions.role_of(user) == permissions.Role.COORDINATOR:
+        groups = permissions.editable_groups(user)
+    else:
+        groups = NetworkGroup.objects.active()
+    term = Term.of(today)
+    in_term = Q(meetings__date__range=(term.start, term.end), meetings__status__in=COUNTED_STATUSES)
+    upcoming = Meeting.objects.upcoming(today).order_by("date", "start_time", "pk")
+    missing = Meeting.objects.lacking_notes().order_by("-date", "-start_time", "-pk")
+    unlogged = Meeting.objects.filter(status=MeetingStatus.PLANNED, date__lt=today).order_by(
+        "-date", "-start_time", "-pk"
+    )
+    return term, (
+        groups.select_related("kind")
+        .annotate(
+            term_count=Count("meetings", filter=in_term),
+            term_held=Count("meetings", filter=in_term & Q(meetings__status=MeetingStatus.HELD)),
+            upcoming_count=Count(
+                "meetings",
+                filter=Q(meetings__date__gte=today, meetings__status__in=COUNTED_STATUSES),
+            ),
+            missing_count=Count(
+                "meetings", filter=Q(meetings__status=MeetingStatus.HELD, meetings__notes="")
+            ),
+            unlogged_count=Count(
+                "meetings",
+                filter=Q(meetings__status=MeetingStatus.PLANNED, meetings__date__lt=today),
+            ),
+        )
+        .prefetch_related(
+            Prefetch("meetings", upcoming[:UPCOMING_SHOWN], to_attr="upcoming_meetings"),
+            Prefetch("meetings", missing[:MISSING_SHOWN], to_attr="meetings_missing_notes"),
+            Prefetch("meetings", unlogged[:MISSING_SHOWN], to_attr="unlogged_meetings"),
+        )
+    )
+
+
+# --- Mina nätverk -------------------------------------------------------------------------
+
+
+@login_required
+def my_networks(request):
+    """Show the user's groups: upcoming meetings, missing notes and this term's count."""
+    user = request.user
+    if not permissions.is_staff_role(user):
+        return _forbidden(
+            request,
+            _(
+                "Your account has no role in the portal yet. My networks is for the conveners "
+                "and contact persons of network groups, the network developer and the head of "
+                "administration. Ask the network developer to link your account to your group."
+            ),
+        )
+    today = timezone.localdate()
+    term, groups = _my_groups(user, today)
+    groups = list(groups)
+    for group in groups:
+        group.progress = _term_progress(group)
+    kinds = [
+        {"kind": kind, "groups": list(members)}
+        for kind, members in itertools.groupby(groups, key=lambda group: group.kind)
+    ]
+    other_upcoming = []
+    if permissions.manages_everything(user) or (
+        permissions.role_of(user) == permissions.Role.HEAD_OF_ADMINISTRATION
+    ):
+        other_upcoming = list(
+            Meeting.objects.upcoming(today)
+            .filter(group__isnull=True)
+            .with_owner()
+            .order_by("date", "start_time", "pk")[:OTHER_UPCOMING_SHOWN]
+        )
+    return render(
+        request,
+        "meetings/my_networks.html",
+        {
+            "kinds": kinds,
+            "term": term,
+            "behind": [group for group in groups if group.progress["missing"]],
+            "other_upcoming": other_upcoming,
+            "can_create": permissions.can_create_meetings(user),
+            "is_coordinator": permissions.role_of(user) == permissions.Role.COORDINATOR,
+            "today": today,
+        },
+    )
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+
+def meeting_list(request):
+    """List the meetings the user may see, filtered by year, kind, group, type and status."""
+    user = request.user
+    today = timezone.localdate()
+    visible = Meeting.objects.filter(permissions.visible_meetings_filter(user))
+    years = sorted({day.year for day in visible.dates("date", "year")} | {today.year}, reverse=True)
+    form = MeetingFilterForm(
+        _with_default_year(request.GET, today.year),
+        years=years,
+        kinds=NetworkKind.objects.all(),
+        groups=NetworkGroup.objects.active().select_related("kind"),
+    )
+    staff = permissions.is_staff_role(user)
+    if not staff:
+        # Whether notes are missing is staff's business.
+        status = form.fields["status"]
+        status.choices = [choice for choice in status.choices if choice[0] != "lacking_notes"]
+    chosen = _selected_filters(form)
+    meetings = visible
+    if "year" in chosen:
+        meetings = meetings.in_year(chosen["year"])
+    if "kind" in chosen:
+        meetings = meetings.filter(Q(group__kind_id=chosen["kind"]) | Q(kind_id=chosen["kind"]))
+    if "group" in chosen:
+        meetings = meetings.filter(group_id=chosen["group"])
+    if "type" in chosen:
+        meetings = meetings.filter(type=chosen["type"])
+    if chosen.get("status") == "lacking_notes":
+        meetings = meetings.lacking_notes()
+    elif "status" in chosen:
+        meetings = meetings.filter(status=chosen["status"])
+    series = None
+    series_id = _int_or_none(request.GET.get("series"))
+    if series_id is not None:
+        series = MeetingSeries.objects.filter(pk=series_id).first()
+        meetings = meetings.filter(series_id=series_id)
+    page = Paginator(
+        meetings.with_owner().order_by("date", "start_time", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "meetings": page.object_list,
+            "series": series,
+            "staff": staff,
+            "can_create": permissions.can_create_meetings(user),
+            "filtered": bool(chosen) or series is not None,
+            "today": today,
+        },
+    )
+
+
+def meeting_detail(request, pk):
+    """Show a meeting; its notes only to those who may read them."""
+    meeting = _visible_meeting_or_404(request, pk)
+    user = request.user
+    can_edit = permissions.can_edit_meeting(user, meeting)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "can_view_notes": permissions.can_view_notes(user, meeting),
+            "can_edit": can_edit,
+            "can_cancel": can_edit and not meeting.is_cancelled,
+            "can_view_history": permissions.can_view_history(user),
+            "staff": permissions.is_staff_role(user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def meeting_create(request):
+    """Plan a meeting, or log one just held with its notes (?status=held, ?group=<id>)."""
+    user = request.user
+    if not permissions.can_create_meetings(user):
+        return _forbidden(request, _("Only coordinators and the network developer add meetings."))
+    logging_held = request.GET.get("status") == MeetingStatus.HELD
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        preselect_group=_int_or_none(request.GET.get("group")),
+        initial={"status": MeetingStatus.HELD if logging_held else MeetingStatus.PLANNED},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            meeting = services.meeting_create(**form.service_values())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting has been saved."))
+            return redirect(meeting)
+    title = _("Log a held meeting") if logging_held else _("New meeting")
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "title": title, "meeting": None},
+    )
+
+
+@login_required
+def meeting_edit(request, pk):
+    """Change a meeting the user may edit, e.g. write its notes after it was held."""
+    meeting = _visible_meeting_or_404(request, pk)
+    if not permissions.can_edit_meeting(request.user, meeting):
+        return _forbidden(request, NOT_YOUR_GROUP)
+    # The form changes its instance while it validates; the page heading shows the stored one.
+    stored = copy.copy(meeting)
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None, instance=meeting, user=request.user
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            meeting = services.meeting_update(meeting=meeting, **form.service_values())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"form": form, "title": _("Change meeting"), "meeting": stored},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk):
+    """Ask, then cancel a meeting; it stays in lists and feeds, marked as cancelled."""
+    meeting = _visible_meeting_or_404(request, pk)
+    if not permissions.can_edit_meeting(request.user, meeting):
+        return _forbidden(request, NOT_YOUR_GROUP)
+    if request.method == "POST":
+        if not meeting.is_cancelled:
+            services.meeting_cancel(meeting=meeting)
+            messages.success(request, _("The meeting has been cancelled."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_confirm_cancel.html", {"meeting": meeting})
+
+
+@login_required
+def meeting_series_create(request):
+    """Plan a series of meetings at once, e.g. every third Thursday this term."""
+    user = request.user
+    if not permissions.can_create_meetings(user):
+        return _forbidden(request, _("Only coordinators and the network developer add meetings."))
+    form = MeetingSeriesForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        preselect_group=_int_or_none(request.GET.get("group")),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            series = services.meeting_series_create(created_by=user, **form.service_values())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            count = series.meetings.count()
+            messages.success(
+                request,
+                _("%(count)s meetings have been planned. Change each one on its own below.")
+                % {"count": count},
+            )
+            return redirect(f"{reverse('meetings:meeting_list')}?series={series.pk}&year=")
+    return render(request, "meetings/meeting_series_form.html", {"form": form})
+
+
+# --- history ------------------------------------------------------------------------------
+
+HISTORY_HIDDEN_FIELDS = {"uid", "created_at", "updated_at", "id"}
+FIELD_ORDER = {field.name: n for n, field in enumerate(Meeting._meta.fields)}
+OWNER_MODELS = {"group": NetworkGroup, "forum": Forum, "kind": NetworkKind, "series": MeetingSeries}
+
+
+def _display_value(field, value, related):
+    """Return a stored value as a person reads it."""
+    if value in (None, ""):
+        return ""
+    if field.name in OWNER_MODELS:
+        obj = related[field.name].get(value)
+        return str(obj) if obj is not None else _("(removed)")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.date):
+        return date_format(value, "l j F Y")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H.%M")
+    return str(value)
+
+
+def _history_entries(meeting, *, show_notes):
+    """Return the meeting's history, newest first, each change as field, before and after."""
+    records = list(
+        meeting.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    pairs = list(zip(records, [*records[1:], None], strict=True))
+    deltas = [
+        (record, record.diff_against(older) if older is not None else None)
+        for record, older in pairs
+    ]
+    # Resolve the owners and series the changes mention with one query per model.
+    ids = {name: set() for name in OWNER_MODELS}
+    for _record, delta in deltas:
+        for change in delta.changes if delta else ():
+            if change.field in OWNER_MODELS:
+                ids[change.field].update(v for v in (change.old, change.new) if v is not None)
+    related = {
+        name: (OWNER_MODELS[name]._default_manager.in_bulk(ids[name]) if ids[name] else {})
+        for name in OWNER_MODELS
+    }
+    if ids["group"]:
+        related["group"] = NetworkGroup.objects.select_related("kind").in_bulk(ids["group"])
+    entries = []
+    for record, delta in deltas:
+        changes = []
+        # In the order of the form, not the order the library found them.
+        in_order = sorted(delta.changes if delta else (), key=lambda c: FIELD_ORDER[c.field])
+        for change in in_order:
+            if change.field in HISTORY_HIDDEN_FIELDS:
+                continue
+            field = Meeting._meta.get_field(change.field)
+            hidden = change.field == "notes" and not show_notes
+            changes.append(
+                {
+                    "label": capfirst(field.verbose_name),
+                    "old": "" if hidden else _display_value(field, change.old, related),
+                    "new": "" if hidden else _display_value(field, change.new, related),
+                    "hidden": hidden,
+                    "long": field.get_internal_type() == "TextField",
+                }
+            )
+        user = record.history_user
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": (user.get_full_name() or user.get_username()) if user else None,
+                "type": record.history_type,
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+@login_required
+def meeting_history(request, pk):
+    """Show who changed what on a meeting and when, for the network developer."""
+    meeting = get_object_or_404(Meeting.objects.with_owner(), pk=pk)
+    if not permissions.can_view_history(request.user):
+        return _forbidden(
+            request, _("The history of changes is shown to the network developer only.")
+        )
+    show_notes = permissions.can_view_notes(request.user, meeting)
+    return render(
+        request,
+        "meetings/meeting_history.html",
+        {"meeting": meeting, "entries": _history_entries(meeting, show_notes=show_notes)},
+    )
+
+
+# --- activities ---------------------------------------------------------------------------
+
+
+def activity_list(request):
+    """List the activities the user may see, filtered by year, type and group."""
+    user = request.user
+    today = timezone.localdate()
+    # Activities are internal the way meetings are: the same rule decides who sees them.
+    visible = Activity.objects.filter(permissions.visible_meetings_filter(user))
+    years = sorted(
+        {day.year for day in visible.dates("start_date", "year")} | {today.year}, reverse=True
+    )
+    form = ActivityFilterForm(
+        _with_default_year(request.GET, today.year),
+        years=years,
+        groups=NetworkGroup.objects.active().select_related("kind"),
+    )
+    chosen = _selected_filters(form)
+    activities = visible
+    if "year" in chosen:
+        activities = activities.in_year(chosen["year"])
+    if "type" in chosen:
+        activities = activities.filter(type=chosen["type"])
+    if "group" in chosen:
+        activities = activities.filter(group_id=chosen["group"])
+    page = Paginator(
+        activities.select_related("group", "group__kind")
+        .prefetch_related("partners")
+        .order_by("start_date", "name", "pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/activity_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "activities": page.object_list,
+            "can_create": permissions.can_create_meetings(user),
+            "filtered": bool(chosen),
+        },
+    )
+
+
+@login_required
+def activity_create(request):
+    """Record an activity of a group the user coordinates (?group=<id> preselects it)."""
+    user = request.user
+    if not permissions.can_create_meetings(user):
+        return _forbidden(request, _("Only coordinators and the network developer add activities."))
+    form = ActivityForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        preselect_group=_int_or_none(request.GET.get("group")),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.activity_create(**form.service_values())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The activity has been saved."))
+            return redirect("meetings:activity_list")
+    return render(
+        request,
+        "meetings/activity_form.html",
+        {"form": form, "title": _("New activity"), "activity": None},
+    )
+
+
+@login_required
+def activity_edit(request, pk):
+    """Change an activity of a group the user coordinates."""
+    activity = get_object_or_404(Activity.objects.select_related("group"), pk=pk)
+    user = request.user
+    if not permissions.can_view_activity(user, activity):
+        raise Http404
+    if not permissions.can_edit_activity(user, activity):
+        return _forbidden(request, NOT_YOUR_GROUP)
+    stored = copy.copy(activity)
+    form = ActivityForm(
+        request.POST if request.method == "POST" else None, instance=activity, user=user
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.activity_update(activity=activity, **form.service_values())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            year = activity.start_date.year
+            return redirect(f"{reverse('meetings:activity_list')}?year={year}")
+    return render(
+        request,
+        "meetings/activity_form.html",
+        {"form": form, "title": _("Change activity"), "activity": stored},
+    )

@@ -1,7 +1,11 @@
 """The public lokalsamverkan pages: no login, read only."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from meetings.feeds import subscription_links
+from meetings.models import Meeting
 
 from .forms import DistrictSearchForm
 from .models import NetworkGroup, NetworkKind
@@ -18,27 +22,63 @@ def _kinds_with_active_groups():
     )
 
 
+# A public page lists this many upcoming meetings; the calendar feed has them all.
+UPCOMING_SHOWN = 10
+
+
+def _upcoming(meetings):
+    """Return the next public meetings to list, from today on, and whether more lie ahead.
+
+    Cancelled meetings stay in the list, marked, so that those who planned to come know.
+    """
+    ahead = list(
+        meetings.published()
+        .dated_between(timezone.localdate())
+        .order_by("date", F("start_time").asc(nulls_first=True), "pk")[: UPCOMING_SHOWN + 1]
+    )
+    return {"meetings": ahead[:UPCOMING_SHOWN], "more_meetings": len(ahead) > UPCOMING_SHOWN}
+
+
 def overview(request):
-    """Show every kind with its goal and its active groups, each with its districts."""
+    """Show every kind with its goal and its active groups, and the feed of all meetings."""
     return render(
         request,
         "networks/overview.html",
-        {"kinds": _kinds_with_active_groups(), "form": DistrictSearchForm()},
+        {
+            "kinds": _kinds_with_active_groups(),
+            "form": DistrictSearchForm(),
+            "feed": subscription_links(request, "networks:feed_all"),
+        },
     )
 
 
 def kind_detail(request, kind_slug):
-    """Show a kind: goal, purpose, guidelines and its active groups."""
+    """Show a kind: goal, purpose, guidelines, active groups and upcoming joint meetings."""
     kind = get_object_or_404(_kinds_with_active_groups(), slug=kind_slug)
-    return render(request, "networks/networkkind_detail.html", {"kind": kind})
+    return render(
+        request,
+        "networks/networkkind_detail.html",
+        {
+            "kind": kind,
+            "feed": subscription_links(request, "networks:feed_kind", kind_slug=kind.slug),
+            **_upcoming(Meeting.objects.joint_of(kind)),
+        },
+    )
 
 
 def group_detail(request, kind_slug, group_slug):
-    """Show an active group: districts, running organisation and consenting contacts."""
+    """Show an active group: districts, running organisation, contacts and upcoming meetings."""
     group = get_object_or_404(
         NetworkGroup.objects.active().for_public_page(), kind__slug=kind_slug, slug=group_slug
     )
-    return render(request, "networks/networkgroup_detail.html", {"group": group})
+    feed = subscription_links(
+        request, "networks:feed_group", kind_slug=group.kind.slug, group_slug=group.slug
+    )
+    return render(
+        request,
+        "networks/networkgroup_detail.html",
+        {"group": group, "feed": feed, **_upcoming(Meeting.objects.for_group(group))},
+    )
 
 
 def search(request):

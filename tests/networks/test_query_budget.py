@@ -1,10 +1,14 @@
 """Every public page costs a fixed number of queries, however many groups there are."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from meetings.models import Meeting, MeetingStatus
 from networks.models import GroupRole
 from tests.factories.networks import (
     DistrictFactory,
@@ -18,10 +22,11 @@ pytestmark = pytest.mark.django_db
 
 # municipality (context processor) + kinds + their active groups + the groups' districts
 OVERVIEW_QUERIES = 4
-# municipality + kind + its active groups + their districts
-KIND_QUERIES = 4
+# municipality + kind + its active groups + their districts + its next joint meetings
+KIND_QUERIES = 5
 # municipality + group with kind and organisation + districts + consenting contacts
-GROUP_QUERIES = 4
+# + its next meetings
+GROUP_QUERIES = 5
 # municipality + matching groups with their kind + their districts
 SEARCH_QUERIES = 3
 
@@ -38,7 +43,24 @@ def build_registry(group_count):
         GroupRoleFactory(group=group, role=GroupRole.Role.CONVENER)
         GroupRoleFactory(group=group, role=GroupRole.Role.CONTACT_PERSON)
         GroupRoleFactory(group=group, role=GroupRole.Role.MEMBER)
+    add_meetings(group_count, group=group)
+    add_meetings(group_count, kind=kinds[0])
     return kinds, group
+
+
+def add_meetings(count, **owner):
+    """Give `owner` `count` meetings ahead, some cancelled, some without a time."""
+    today = timezone.localdate()
+    Meeting.objects.bulk_create(
+        Meeting(
+            date=today + datetime.timedelta(days=n),
+            start_time=datetime.time(15) if n % 3 else None,
+            place=f"Plats {n}",
+            status=MeetingStatus.CANCELLED if n % 7 == 0 else MeetingStatus.PLANNED,
+            **owner,
+        )
+        for n in range(count)
+    )
 
 
 def queries_for(client, url):
@@ -50,7 +72,7 @@ def queries_for(client, url):
 
 @pytest.mark.parametrize("group_count", [20, 200])
 def test_public_pages_query_count_does_not_grow(client, group_count):
-    """At 20 and at 200 groups each public page runs the same small number of queries."""
+    """At 20 and at 200 groups (and meetings) each public page runs the same few queries."""
     kinds, group = build_registry(group_count)
     assert queries_for(client, reverse("networks:overview")) == OVERVIEW_QUERIES
     assert queries_for(client, kinds[0].get_absolute_url()) == KIND_QUERIES

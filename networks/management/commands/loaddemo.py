@@ -4,8 +4,11 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from meetings.demo import demo_meetings_load
 from networks.services import DemoDataError, demo_data_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
@@ -32,7 +35,11 @@ class Command(BaseCommand):
             raise CommandError(f"No data set {dataset!r}. Available: {names}")
         data = json.loads(path.read_text(encoding="utf-8"))
         try:
-            summary = demo_data_load(data=data)
-        except (DemoDataError, KeyError) as error:
+            # The registry and the meetings load together: an error in either saves nothing.
+            with transaction.atomic():
+                summary = demo_data_load(data=data)
+                meetings_summary = demo_meetings_load(data=data)
+        except (DemoDataError, KeyError, ValueError, ValidationError) as error:
             raise CommandError(f"{path.name} was not loaded, nothing was saved: {error}") from error
-        self.stdout.write(self.style.SUCCESS(f"Loaded {path.name}. Created: {summary}"))
+        created = ", ".join(filter(None, (str(summary), str(meetings_summary))))
+        self.stdout.write(self.style.SUCCESS(f"Loaded {path.name}. Created: {created}"))

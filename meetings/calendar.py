@@ -1,0 +1,274 @@
+"""The meeting calendar: the year grid of bilaga 2 and the days of a month.
+
+`year_grid` builds plain data that both the calendar page and the PDF of the reports render with
+the same template, `components/_year_grid.html`. Each costs a fixed number of queries, however
+many meetings there are.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from networks.models import Forum, NetworkGroup, NetworkKind
+
+from .models import Activity, ActivityType, Meeting, MeetingStatus
+
+# Bilaga 2's own column labels ("Jan Feb Mars April …"), not the abbreviations of date formats.
+MONTH_LABELS = (
+    pgettext_lazy("year grid column", "Jan"),
+    pgettext_lazy("year grid column", "Feb"),
+    pgettext_lazy("year grid column", "Mar"),
+    pgettext_lazy("year grid column", "Apr"),
+    pgettext_lazy("year grid column", "May"),
+    pgettext_lazy("year grid column", "Jun"),
+    pgettext_lazy("year grid column", "Jul"),
+    pgettext_lazy("year grid column", "Aug"),
+    pgettext_lazy("year grid column", "Sep"),
+    pgettext_lazy("year grid column", "Oct"),
+    pgettext_lazy("year grid column", "Nov"),
+    pgettext_lazy("year grid column", "Dec"),
+)
+MARK = "*"
+FOOTNOTE = _("* Citizen dialogues, theme days, conferences etc.")
+
+# The activities the grid shows beside the months; other types (e.g. stormöten) stay out.
+SAFETY_WALK_TYPES = frozenset({ActivityType.SAFETY_WALK})
+ACTIVITY_DAY_TYPES = frozenset({ActivityType.ACTIVITY_DAY, ActivityType.CITIZEN_DIALOGUE})
+
+# Swedish alphabetical order puts å, ä, ö after z (Hulta before Hässleholmen), whatever the
+# database's collation says.
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def swedish_sort_key(name: str) -> str:
+    """Return a key that sorts names the Swedish way."""
+    return name.casefold().translate(_SWEDISH_ORDER)
+
+
+class RowLevel(StrEnum):
+    FORUM = "forum"
+    KIND = "kind"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row of the grid: a forum, a kind's joint meetings or a group."""
+
+    label: str
+    level: RowLevel
+    # Twelve cells, January first: the month's dates as bilaga 2 writes them ("6/4, 27/4").
+    months: tuple[str, ...]
+    safety_walks: str = ""
+    activity_days: str = ""
+    meeting_count: int = 0
+
+    @property
+    def is_kind_row(self) -> bool:
+        return self.level == RowLevel.KIND
+
+
+@dataclass(frozen=True)
+class YearGrid:
+    """The meeting calendar of a year (bilaga 2 "Mötesdatum"), ready to render."""
+
+    year: int
+    kind: NetworkKind | None
+    rows: tuple[GridRow, ...]
+    month_labels: tuple = MONTH_LABELS
+    footnote: str = FOOTNOTE
+
+    @property
+    def meeting_count(self) -> int:
+        """Return how many meetings the grid shows."""
+        return sum(row.meeting_count for row in self.rows)
+
+    @property
+    def sections(self) -> list[tuple[GridRow, ...]]:
+        """Return the rows in blocks: the forums, then each kind with its groups."""
+        blocks: list[list[GridRow]] = []
+        for row in self.rows:
+            if not blocks or row.is_kind_row:
+                blocks.append([])
+            blocks[-1].append(row)
+        return [tuple(block) for block in blocks]
+
+    def row(self, label: str, level: RowLevel | None = None) -> GridRow:
+        """Return the first row with `label` (and `level`, when given)."""
+        for row in self.rows:
+            if row.label == label and (level is None or row.level == level):
+                return row
+        raise KeyError(label)
+
+
+def format_date(day: datetime.date, marked: bool = False) -> str:
+    """Return a date as bilaga 2 writes it: "6/4", or "24/8*" when marked."""
+    return f"{day.day}/{day.month}{MARK if marked else ''}"
+
+
+def format_days(days: Iterable[tuple[datetime.date, bool]]) -> str:
+    """Return days written compactly, as bilaga 2's activity columns: "27, 28/5, 9/12*".
+
+    Days of one month run together and end with the month; a marked day ends its run with "*",
+    so a mark never hides which days it belongs to ("3/10, 10/10*, 24/10").
+    """
+    marked_days: dict[datetime.date, bool] = {}
+    for day, marked in days:
+        marked_days[day] = marked_days.get(day, False) or marked
+    runs: list[tuple[int, bool, list[int]]] = []
+    for day in sorted(marked_days):
+        marked = marked_days[day]
+        if runs and runs[-1][0] == day.month and runs[-1][1] == marked:
+            runs[-1][2].append(day.day)
+        else:
+            runs.append((day.month, marked, [day.day]))
+    return ", ".join(
+        ", ".join(str(d) for d in numbers) + f"/{month}" + (MARK if marked else "")
+        for month, marked, numbers in runs
+    )
+
+
+def _activity_days(activity: Activity, year: int) -> list[datetime.date]:
+    """Return every day of `activity` that falls in `year`."""
+    days, day = [], activity.start_date
+    while day <= activity.last_day:
+        if day.year == year:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def year_grid(*, year: int, kind: NetworkKind | None = None, include_internal=False) -> YearGrid:
+    """Build the meeting calendar of `year`: forums, then per kind its joint meetings and groups.
+
+    Cancelled meetings are left out; internal meetings and activities only with
+    `include_internal`. With `kind`, only that kind's rows. Active groups and forums always have
+    a row, inactive ones only when they have something to show that year. Runs five queries
+    (three with `kind`).
+    """
+    meetings = (
+        Meeting.objects.in_year(year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .only("date", "start_time", "type", "group", "forum", "kind")
+    )
+    activities = Activity.objects.filter(
+        Q(start_date__year=year) | Q(end_date__year=year),
+        type__in=SAFETY_WALK_TYPES | ACTIVITY_DAY_TYPES,
+        group__isnull=False,
+    ).only("type", "start_date", "end_date", "group", "is_special")
+    if not include_internal:
+        meetings = meetings.public()
+        activities = activities.public()
+    groups = NetworkGroup.objects.only("name", "kind", "active")
+    if kind is not None:
+        meetings = meetings.filter(Q(kind=kind) | Q(group__kind=kind))
+        activities = activities.filter(group__kind=kind)
+        groups = groups.filter(kind=kind)
+        kinds, forums = [kind], []
+    else:
+        kinds = list(NetworkKind.objects.all())
+        forums = list(Forum.objects.all())
+
+    dates_of = defaultdict(list)  # (level, owner id) -> [meeting]
+    for meeting in meetings:
+        if meeting.group_id:
+            dates_of[RowLevel.GROUP, meeting.group_id].append(meeting)
+        elif meeting.forum_id:
+            dates_of[RowLevel.FORUM, meeting.forum_id].append(meeting)
+        else:
+            dates_of[RowLevel.KIND, meeting.kind_id].append(meeting)
+    walks_of, days_of = defaultdict(list), defaultdict(list)
+    for activity in activities:
+        column = walks_of if activity.type in SAFETY_WALK_TYPES else days_of
+        column[activity.group_id].extend(
+            (day, activity.is_marked) for day in _activity_days(activity, year)
+        )
+
+    def row(level, owner, label):
+        meetings_here = sorted(
+            dates_of.get((level, owner.pk), ()),
+            key=lambda m: (m.date, m.start_time or datetime.time.min, m.pk),
+        )
+        months = [[] for _month in range(12)]
+        for meeting in meetings_here:
+            months[meeting.date.month - 1].append(format_date(meeting.date, meeting.is_special))
+        return GridRow(
+            label=label,
+            level=level,
+            months=tuple(", ".join(cell) for cell in months),
+            safety_walks=format_days(walks_of.get(owner.pk, ())) if level == RowLevel.GROUP else "",
+            activity_days=format_days(days_of.get(owner.pk, ())) if level == RowLevel.GROUP else "",
+            meeting_count=len(meetings_here),
+        )
+
+    def shown(level, owner):
+        return (
+            owner.active
+            or (level, owner.pk) in dates_of
+            or (level == RowLevel.GROUP and (owner.pk in walks_of or owner.pk in days_of))
+        )
+
+    rows = [
+        row(RowLevel.FORUM, forum, forum.label) for forum in forums if shown(RowLevel.FORUM, forum)
+    ]
+    groups_of = defaultdict(list)
+    for group in groups:
+        if shown(RowLevel.GROUP, group):
+            groups_of[group.kind_id].append(group)
+    for each_kind in kinds:
+        rows.append(row(RowLevel.KIND, each_kind, str(each_kind.label)))
+        for group in sorted(groups_of[each_kind.pk], key=lambda g: swedish_sort_key(g.name)):
+            rows.append(row(RowLevel.GROUP, group, group.name))
+    return YearGrid(year=year, kind=kind, rows=tuple(rows))
+
+
+@dataclass
+class CalendarDay:
+    """A day of the month view with its meetings and activities."""
+
+    date: datetime.date
+    meetings: list[Meeting] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+
+
+def month_days(*, year: int, month: int, include_internal=False) -> list[CalendarDay]:
+    """Return the days of a month that have meetings or activities, in order.
+
+    Cancelled meetings are included (the page marks them); an activity over several days is on
+    each of its days. Internal meetings and activities only with `include_internal`. Two queries.
+    """
+    first = datetime.date(year, month, 1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    meetings = (
+        Meeting.objects.filter(date__range=(first, last))
+        .with_owner()
+        .order_by("date", "start_time", "pk")
+    )
+    activities = (
+        Activity.objects.filter(start_date__lte=last)
+        .filter(Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first))
+        .select_related("group", "group__kind")
+        .order_by("start_date", "name", "pk")
+    )
+    if not include_internal:
+        meetings = meetings.public()
+        activities = activities.public()
+    days: dict[datetime.date, CalendarDay] = {}
+
+    def day_of(date):
+        return days.setdefault(date, CalendarDay(date=date))
+
+    for meeting in meetings:
+        day_of(meeting.date).meetings.append(meeting)
+    for activity in activities:
+        day = max(activity.start_date, first)
+        while day <= min(activity.last_day, last):
+            day_of(day).activities.append(activity)
+            day += datetime.timedelta(days=1)
+    return [days[date] for date in sorted(days)]

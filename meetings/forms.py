@@ -1,0 +1,522 @@
+"""Forms of the coordinators' pages. They validate; the views hand the values to the services.
+
+Who may choose what is asked of networks.permissions: the owner and group fields only offer
+what the user may edit, and a forged value is refused like any other invalid choice.
+"""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from networks import permissions
+from networks.models import Forum, NetworkKind
+
+from .models import (
+    Activity,
+    ActivityType,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    validate_plausible_date,
+)
+
+OWNER_GROUP, OWNER_FORUM, OWNER_KIND = "group", "forum", "kind"
+NEGATIVE_COUNT = _("The number of participants cannot be negative.")
+# A series longer than this is a typing mistake (a year of weekly meetings is 53).
+MAX_SERIES_MEETINGS = 53
+MAX_EVERY_WEEKS = 26
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def count_input():
+    """Return a number input that opens the numeric keyboard on a phone."""
+    return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "count-input"})
+
+
+def group_label(group) -> str:
+    """Return a group's name with its kind: names repeat across kinds."""
+    return f"{group.name} ({group.kind.label})"
+
+
+def owner_value(meeting) -> str:
+    """Return the owner field's value for an existing meeting, e.g. "group:12"."""
+    if meeting.group_id:
+        return f"{OWNER_GROUP}:{meeting.group_id}"
+    if meeting.forum_id:
+        return f"{OWNER_FORUM}:{meeting.forum_id}"
+    return f"{OWNER_KIND}:{meeting.kind_id}"
+
+
+class OwnerChoices:
+    """The groups, forums and kinds the user may hold meetings for, as one select's choices.
+
+    A coordinator chooses among their groups; the network developer and the administrator
+    also among the central forums and the kinds (a joint meeting of all groups of a kind).
+    `current` (an existing meeting) stays choosable even if its group is no longer active.
+    """
+
+    def __init__(self, user, current=None):
+        current_group = current.group_id if current else None
+        groups = (
+            permissions.editable_groups(user)
+            .filter(Q(active=True) | Q(pk=current_group))
+            .select_related("kind")
+        )
+        self.objects = {(OWNER_GROUP, group.pk): group for group in groups}
+        self.everything = permissions.manages_everything(user)
+        if self.everything:
+            forums = Forum.objects.filter(
+                Q(active=True) | Q(pk=current.forum_id if current else None)
+            )
+            self.objects.update({(OWNER_FORUM, forum.pk): forum for forum in forums})
+            self.objects.update({(OWNER_KIND, kind.pk): kind for kind in NetworkKind.objects.all()})
+
+    def choices(self):
+        def options(kind_of_owner, label):
+            return [
+                (f"{owner}:{pk}", label(obj))
+                for (owner, pk), obj in self.objects.items()
+                if owner == kind_of_owner
+            ]
+
+        groups = options(OWNER_GROUP, group_label)
+        if not self.everything:
+            return [("", _("Choose a group")), *groups]
+        return [
+            ("", _("Choose a group, forum or joint meeting")),
+            (_("Network groups"), groups),
+            (_("Central forums"), options(OWNER_FORUM, lambda forum: forum.name)),
+            (
+                _("Joint meetings of a kind"),
+                options(OWNER_KIND, lambda kind: _("Joint meeting: %(kind)s") % {"kind": kind}),
+            ),
+        ]
+
+    def resolve(self, value: str) -> dict:
+        """Return {"group": …, "forum": …, "kind": …} for a chosen value, or raise KeyError."""
+        owner, _sep, pk = value.partition(":")
+        obj = self.objects[(owner, int(pk))]
+        return {
+            name: obj if name == owner else None for name in (OWNER_GROUP, OWNER_FORUM, OWNER_KIND)
+        }
+
+
+class OwnerFormMixin:
+    """Add the one "who holds the meeting" field, validated against the permissions module."""
+
+    owner_refused = _("You can only add meetings for the groups you coordinate.")
+
+    def _setup_owner(self, user, current=None, preselect_group=None):
+        self.owner_choices = OwnerChoices(user, current)
+        field = forms.ChoiceField(
+            label=_("Whose meeting"),
+            choices=self.owner_choices.choices(),
+            error_messages={"invalid_choice": self.owner_refused},
+        )
+        self.fields = {"owner": field, **self.fields}
+        if current is not None:
+            self.initial.setdefault("owner", owner_value(current))
+        elif preselect_group is not None:
+            value = f"{OWNER_GROUP}:{preselect_group}"
+            if (OWNER_GROUP, preselect_group) in self.owner_choices.objects:
+                self.initial.setdefault("owner", value)
+        elif len(self.owner_choices.objects) == 1:
+            (only,) = self.owner_choices.objects
+            self.initial.setdefault("owner", f"{only[0]}:{only[1]}")
+
+    def clean_owner(self):
+        try:
+            owners = self.owner_choices.resolve(self.cleaned_data["owner"])
+        except (KeyError, ValueError):
+            raise forms.ValidationError(self.owner_refused, code="invalid_choice") from None
+        # The model's own checks (exactly one owner) run on the instance in _post_clean.
+        for name, value in owners.items():
+            setattr(self.instance, name, value)
+        self.owners = owners
+        return self.cleaned_data["owner"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_error("owner"):
+            # The model's own check stops at the missing owner before it compares the times:
+            # compare them here, so that every mistake is shown at once.
+            start, end = cleaned.get("start_time"), cleaned.get("end_time")
+            if start and end and end <= start:
+                self.add_error("end_time", _("The meeting must end after it starts."))
+        return cleaned
+
+    def owner_values(self) -> dict:
+        return dict(self.owners)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.has_error("owner"):
+            # Without a valid owner the model's only non-field check ("exactly one owner")
+            # would repeat the owner field's error at the top of the form.
+            self._errors.pop(NON_FIELD_ERRORS, None)
+
+
+class MeetingForm(OwnerFormMixin, forms.ModelForm):
+    """Create or change a meeting: plan it ahead, or log it right after it was held."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "status",
+            "date",
+            "start_time",
+            "end_time",
+            "place",
+            "type",
+            "is_internal",
+            "agenda",
+            "participant_count",
+            "organisations",
+            "notes",
+            "notes_visibility",
+            "follow_up",
+        ]
+        widgets = {
+            "status": forms.RadioSelect,
+            "date": DateInput,
+            "start_time": TimeInput,
+            "end_time": TimeInput,
+            "participant_count": count_input(),
+            "organisations": forms.CheckboxSelectMultiple,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 8}),
+            "notes_visibility": forms.RadioSelect,
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"participant_count": {"min_value": NEGATIVE_COUNT}}
+        help_texts = {
+            "notes": _("What was discussed and decided. Who may read them is chosen below."),
+            "organisations": _("The organisations that had someone at the meeting."),
+        }
+
+    def __init__(self, *args, user, preselect_group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        editing = self.instance.pk is not None
+        self._setup_owner(user, self.instance if editing else None, preselect_group)
+        # Checked on the field too, so that an absurd date is reported as such, first.
+        self.fields["date"].validators.append(validate_plausible_date)
+        if not editing:
+            # A new meeting is planned or logged as held; cancelling is a step of its own.
+            self.fields["status"].choices = [
+                (value, label)
+                for value, label in MeetingStatus.choices
+                if value != MeetingStatus.CANCELLED
+            ]
+            self.initial.setdefault("date", timezone.localdate())
+        for name in ("status", "type", "notes_visibility"):
+            self.fields[name].choices = _capitalised(self.fields[name].choices)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Meeting"),
+                "owner",
+                "status",
+                "date",
+                Row(
+                    Column("start_time", css_class="col-6"),
+                    Column("end_time", css_class="col-6"),
+                ),
+                "place",
+                "type",
+                "is_internal",
+            ),
+            Fieldset(
+                _("After the meeting"),
+                "participant_count",
+                "organisations",
+                "notes",
+                "notes_visibility",
+                "follow_up",
+            ),
+            Fieldset(_("Before the meeting"), "agenda"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        day, status = cleaned.get("date"), cleaned.get("status")
+        if day and status == MeetingStatus.HELD and day > timezone.localdate():
+            self.add_error(
+                "date",
+                _(
+                    "A meeting cannot have been held on a date that has not come yet. "
+                    "Choose the status “planned” or change the date."
+                ),
+            )
+        return cleaned
+
+    def service_values(self) -> dict:
+        """Return the keyword arguments for meeting_create / meeting_update."""
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        values.update(self.owner_values())
+        return values
+
+
+class MeetingSeriesForm(OwnerFormMixin, forms.ModelForm):
+    """Plan a series: from a first date to a last one, every N weeks, the same time and place."""
+
+    first = forms.DateField(
+        label=_("First meeting"), widget=DateInput, validators=[validate_plausible_date]
+    )
+    last = forms.DateField(
+        label=_("Last meeting at the latest"),
+        widget=DateInput,
+        validators=[validate_plausible_date],
+        help_text=_("The series ends on this date or on the last meeting before it."),
+    )
+    every_weeks = forms.IntegerField(
+        label=_("Every how many weeks"),
+        min_value=1,
+        max_value=MAX_EVERY_WEEKS,
+        initial=3,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "count-input"}),
+        help_text=_("1 for every week, 3 for every third week on the same weekday."),
+        error_messages={
+            "min_value": _("Choose at least 1 week between the meetings."),
+            "max_value": _("Choose at most %(limit_value)s weeks between the meetings."),
+        },
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["start_time", "end_time", "place", "type", "is_internal", "agenda"]
+        widgets = {
+            "start_time": TimeInput,
+            "end_time": TimeInput,
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"agenda": _("The same agenda for every meeting; change each one later.")}
+
+    def __init__(self, *args, user, preselect_group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_owner(user, None, preselect_group)
+        self.fields["type"].choices = _capitalised(self.fields["type"].choices)
+        self.fields = {
+            name: self.fields[name]
+            for name in ("owner", "first", "last", "every_weeks", *self.Meta.fields)
+        }
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Whose meetings and when"), "owner", "first", "last", "every_weeks"),
+            Fieldset(
+                _("The same for every meeting"),
+                Row(
+                    Column("start_time", css_class="col-6"),
+                    Column("end_time", css_class="col-6"),
+                ),
+                "place",
+                "type",
+                "is_internal",
+                "agenda",
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last, every = cleaned.get("first"), cleaned.get("last"), cleaned.get("every_weeks")
+        if first and last:
+            if last < first:
+                self.add_error("last", _("The last date cannot be before the first."))
+            elif every and (last - first) // datetime.timedelta(weeks=every) >= MAX_SERIES_MEETINGS:
+                self.add_error(
+                    "last",
+                    _("That would be more than %(count)s meetings. Choose a closer last date.")
+                    % {"count": MAX_SERIES_MEETINGS},
+                )
+        return cleaned
+
+    def service_values(self) -> dict:
+        """Return the keyword arguments for meeting_series_create."""
+        values = {name: self.cleaned_data[name] for name in ("first", "last", "every_weeks")}
+        values.update({name: self.cleaned_data[name] for name in self.Meta.fields})
+        values.update(self.owner_values())
+        return values
+
+
+class ActivityForm(forms.ModelForm):
+    """Create or change an activity: an activity day, a safety walk, a citizen dialogue …"""
+
+    class Meta:
+        model = Activity
+        fields = [
+            "type",
+            "name",
+            "group",
+            "area",
+            "start_date",
+            "end_date",
+            "theme",
+            "participant_count",
+            "partners",
+            "description",
+            "is_special",
+            "is_internal",
+        ]
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "participant_count": count_input(),
+            "partners": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {"participant_count": {"min_value": NEGATIVE_COUNT}}
+        help_texts = {
+            "name": _("E.g. “Trygghetsvandring Norrby”. Leave empty to use the type and area."),
+            "theme": _("Required for a citizen dialogue."),
+            "is_internal": _("An internal activity is on no public page and in no calendar."),
+        }
+
+    def __init__(self, *args, user, preselect_group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.group_id
+        types = [choice for choice in self.fields["type"].choices if choice[0]]
+        self.fields["type"].choices = [("", _("Choose a type")), *_capitalised(types)]
+        group = self.fields["group"]
+        group.queryset = (
+            permissions.editable_groups(user)
+            .filter(Q(active=True) | Q(pk=current))
+            .select_related("kind")
+        )
+        group.label_from_instance = group_label
+        group.error_messages["invalid_choice"] = _(
+            "You can only add activities for the groups you coordinate."
+        )
+        # Only those who manage everything may record an activity of no single group.
+        group.required = not permissions.manages_everything(user)
+        group.empty_label = (
+            _("Choose a group") if group.required else _("No group (across the municipality)")
+        )
+        if self.instance.pk is None:
+            if preselect_group is not None:
+                self.initial.setdefault("group", preselect_group)
+            self.initial.setdefault("start_date", timezone.localdate())
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Activity"),
+                "type",
+                "name",
+                "group",
+                "area",
+                Row(
+                    Column("start_date", css_class="col-sm-6"),
+                    Column("end_date", css_class="col-sm-6"),
+                ),
+                "theme",
+            ),
+            Fieldset(
+                _("Who took part"),
+                "participant_count",
+                "partners",
+                "description",
+                "is_special",
+                "is_internal",
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("type") == ActivityType.CITIZEN_DIALOGUE and not cleaned.get("theme"):
+            self.add_error("theme", _("Give the theme of the citizen dialogue."))
+        return cleaned
+
+    def service_values(self) -> dict:
+        """Return the keyword arguments for activity_create / activity_update."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _capitalised(choices):
+    """Return choices with capitalised labels: the models' labels are lower case for prose."""
+    return [(value, capfirst(label)) for value, label in choices]
+
+
+def _all_choice(label):
+    return [("", label)]
+
+
+def _style_selects(form):
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "form-select"
+
+
+class ListFilterForm(forms.Form):
+    """Filters of a list, sent by GET so the page works without JavaScript.
+
+    The choices of years, kinds and groups come from the view, fetched once: the select and
+    the validation of a chosen value then cost no query of their own.
+    """
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, years, groups, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _all_choice(_("All years")) + [(y, y) for y in years]
+        if "kind" in self.fields:
+            self.fields["kind"].choices = _all_choice(_("All kinds")) + [
+                (kind.pk, kind.name) for kind in kinds
+            ]
+        self.fields["group"].choices = _all_choice(_("All groups")) + [
+            (group.pk, group_label(group)) for group in groups
+        ]
+        _style_selects(self)
+
+
+def _id_field(label):
+    return forms.TypedChoiceField(label=label, coerce=int, required=False, empty_value=None)
+
+
+class MeetingFilterForm(ListFilterForm):
+    """The meeting list's filters: year, kind, group, type and status."""
+
+    kind = _id_field(_("Network kind"))
+    group = _id_field(_("Group"))
+    type = forms.ChoiceField(
+        label=_("Type"),
+        choices=_all_choice(_("All types")) + _capitalised(MeetingType.choices),
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=_all_choice(_("All"))
+        + _capitalised(MeetingStatus.choices)
+        + [("lacking_notes", _("Held, notes missing"))],
+        required=False,
+    )
+
+
+class ActivityFilterForm(ListFilterForm):
+    """The activity list's filters: year, type and group."""
+
+    type = forms.ChoiceField(
+        label=_("Type"),
+        choices=_all_choice(_("All types")) + _capitalised(ActivityType.choices),
+        required=False,
+    )
+    group = _id_field(_("Group"))
