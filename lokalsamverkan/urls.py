@@ -7,5 +7,6 @@ urlpatterns = [
     path("lokalsamverkan/", include("networks.urls")),
     path("konto/", include("lokalsamverkan.account_urls")),
     path("", include("meetings.urls")),
+    path("budget/", include("budget.urls")),
     path("admin/", admin.site.urls),
 ]

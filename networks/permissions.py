@@ -150,3 +150,28 @@ def can_edit_activity(user, activity) -> bool:
     if manages_everything(user):
         return True
     return activity.group_id is not None and activity.group_id in coordinated_group_ids(user)
+
+
+# --- budget ------------------------------------------------------------------------------
+
+
+def can_view_budget(user) -> bool:
+    """Return whether the user may see budget figures (every role but the public)."""
+    return is_staff_role(user)
+
+
+def can_spend_for(user, group) -> bool:
+    """Return whether the user may record expenses and apply for pooled funds for `group`."""
+    return can_edit_group_items(user, group)
+
+
+def can_manage_budget(user) -> bool:
+    """Return whether the user may set up years, decide applications and close years."""
+    return manages_everything(user)
+
+
+def budget_groups(user) -> QuerySet[NetworkGroup]:
+    """Return the groups whose spending and applications the user may see."""
+    if manages_everything(user) or role_of(user) == Role.HEAD_OF_ADMINISTRATION:
+        return NetworkGroup.objects.all()
+    return editable_groups(user)
