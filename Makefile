@@ -42,7 +42,7 @@ format: install
 
 # Refresh locale/sv after changing texts; commit both the .po and the .mo.
 messages: install
-	$(BIN)/python manage.py makemessages --locale sv --ignore ".venv/*" --no-obsolete
+	$(BIN)/python manage.py makemessages --locale sv --ignore ".venv/*" --ignore "*.egg-info/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --locale sv --ignore ".venv/*"
 
 # Re-pin the dependencies after changing pyproject.toml.

@@ -176,3 +176,23 @@ def application_decide(
 def budget_year_for(day: datetime.date) -> BudgetYear | None:
     """Return the budget year a date falls in, if there is one."""
     return BudgetYear.objects.filter(year=day.year).first()
+
+
+@transaction.atomic
+def budget_year_set_up(
+    *, year: int, pool_amount: Decimal, pool_description: str = "", lines: dict
+) -> BudgetYear:
+    """Create a year's budget with a text for each line: `lines` maps kind → (amount, text).
+
+    The year-setup page uses it, so a line's description (what the money is for, how it is
+    handled) carries over from the previous year like its amount.
+    """
+    budget_year = budget_year_create(
+        year=year,
+        pool_amount=pool_amount,
+        pool_description=pool_description,
+        kind_amounts={kind: amount for kind, (amount, _text) in lines.items()},
+    )
+    for kind, (_amount, text) in lines.items():
+        KindAllocation.objects.filter(budget_year=budget_year, kind=kind).update(description=text)
+    return budget_year

@@ -1,11 +1,523 @@
-"""Spending and applications for pooled funds. (Being written.)"""
+"""Spending and applications for pooled funds: the coordinators' and the developer's pages.
 
-from django.http import HttpResponse
+Every view asks networks.permissions who may see and do what; the forms validate and the
+services in budget/services.py write, each inside a transaction that locks the budget year.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from networks import permissions
+
+from . import services
+from .forms import (
+    YEAR_CLOSED,
+    ApplicationFilterForm,
+    ApplicationForm,
+    DecisionForm,
+    ExpenseFilterForm,
+    ExpenseForm,
+)
+from .models import (
+    ZERO,
+    Application,
+    ApplicationStatus,
+    BudgetYear,
+    Expense,
+    GroupAllocation,
+    KindAllocation,
+    sum_of,
+)
+from .receipts import receipt_type
+from .selectors import GroupLine
+
+PAGE_SIZE = 50
+
+NO_BUDGET_ROLE = gettext_lazy(
+    "The budget is for the coordinators of the network groups, the network developer and the "
+    "head of administration. Ask the network developer to link your account to your group."
+)
+ONLY_COORDINATORS_SPEND = gettext_lazy(
+    "Only the coordinators of a group and the network developer record expenses and apply "
+    "for pooled funds. You can read the budget, but not change it."
+)
+NOT_YOUR_GROUP = gettext_lazy(
+    "You can only change the expenses of the groups you coordinate. "
+    "The head of administration reads the budget but changes nothing."
+)
 
 
-def _todo(*args, **kwargs):
-    return HttpResponse(status=501)
+# --- helpers ------------------------------------------------------------------------------
 
 
-expense_list = expense_create = expense_edit = expense_delete = expense_receipt = _todo
-application_list = application_create = application_detail = _todo
+def _forbidden(request, message):
+    """Render a Swedish 403 page that says why."""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _add_service_errors(form, error: ValidationError, field_for=None):
+    """Show a service's validation error next to the field it concerns.
+
+    `field_for(name)` may map a model field the service names to a field of the form.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        target = field_for(name) if field_for else None
+        target = target or (name if name in form.fields else None)
+        form.add_error(target, errors)
+
+
+def _selected_filters(form):
+    """Return the valid filters of a bound filter form (an invalid one is shown, not applied)."""
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+
+
+def _with_default_year(query, years, today):
+    """Show this year's budget, else the latest one, unless the user chose a year or all."""
+    data = query.copy()
+    if "year" not in data and years:
+        data["year"] = str(today.year if today.year in years else years[0])
+    return data
+
+
+def _can_spend_for_any(user) -> bool:
+    return permissions.editable_groups(user).exists()
+
+
+def group_lines(*, budget_year: BudgetYear, groups) -> list[GroupLine]:
+    """Return allocated, granted, spent and remaining for each of `groups` in `budget_year`.
+
+    A group's allocation is its override for the year, else its kind's amount per group (0 if
+    its kind has no line that year). One query, whatever the number of groups.
+    """
+    money = DecimalField(max_digits=12, decimal_places=2)
+    kind_amount = KindAllocation.objects.filter(
+        budget_year=budget_year, kind=OuterRef("kind")
+    ).values("amount_per_group")[:1]
+    override = GroupAllocation.objects.filter(budget_year=budget_year, group=OuterRef("pk")).values(
+        "amount"
+    )[:1]
+    spent = (
+        Expense.objects.filter(budget_year=budget_year, group=OuterRef("pk"))
+        .values("group")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    granted = (
+        Application.objects.granted()
+        .filter(budget_year=budget_year, group=OuterRef("pk"))
+        .values("group")
+        .annotate(total=Sum("amount_granted"))
+        .values("total")
+    )
+    rows = groups.select_related("kind").annotate(
+        allocated=Coalesce(
+            Subquery(override, output_field=money),
+            Subquery(kind_amount, output_field=money),
+            Value(ZERO),
+            output_field=money,
+        ),
+        spent_total=Coalesce(Subquery(spent, output_field=money), Value(ZERO), output_field=money),
+        granted_total=Coalesce(
+            Subquery(granted, output_field=money), Value(ZERO), output_field=money
+        ),
+    )
+    return [
+        GroupLine(
+            group=group,
+            allocated=group.allocated,
+            granted=group.granted_total,
+            spent=group.spent_total,
+        )
+        for group in rows
+    ]
+
+
+# --- expenses -----------------------------------------------------------------------------
+
+
+def _visible_expense_or_404(request, pk):
+    """Return the expense if it belongs to a group whose budget the user may see."""
+    expense = get_object_or_404(
+        Expense.objects.select_related("group", "group__kind", "budget_year"), pk=pk
+    )
+    if not permissions.budget_groups(request.user).filter(pk=expense.group_id).exists():
+        raise Http404
+    return expense
+
+
+def _expense_list_url(expense):
+    query = urlencode({"year": expense.budget_year.year, "group": expense.group_id})
+    return f"{reverse('budget:expense_list')}?{query}"
+
+
+@login_required
+def expense_list(request):
+    """List the spending of the user's groups, by year and group, with what each has left."""
+    user = request.user
+    if not permissions.can_view_budget(user):
+        return _forbidden(request, NO_BUDGET_ROLE)
+    today = timezone.localdate()
+    budget_years = list(BudgetYear.objects.all())
+    years = [budget_year.year for budget_year in budget_years]
+    visible_groups = permissions.budget_groups(user)
+    groups = list(visible_groups.select_related("kind"))
+    form = ExpenseFilterForm(
+        _with_default_year(request.GET, years, today), years=years, groups=groups
+    )
+    chosen = _selected_filters(form)
+    expenses = Expense.objects.filter(group__in=visible_groups)
+    if "year" in chosen:
+        expenses = expenses.filter(budget_year__year=chosen["year"])
+    if "group" in chosen:
+        expenses = expenses.filter(group_id=chosen["group"])
+    total = expenses.aggregate(total=sum_of("amount"))["total"]
+    page = Paginator(
+        expenses.select_related("group", "group__kind", "budget_year").order_by("-date", "-pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    for expense in page.object_list:
+        expense.changeable = not expense.budget_year.is_closed and permissions.can_spend_for(
+            user, expense.group
+        )
+    budget_year = next((by for by in budget_years if by.year == chosen.get("year")), None)
+    lines = []
+    if budget_year is not None:
+        # A coordinator sees what each of their groups has left; the others, who see every
+        # group, the chosen group's (the whole year is on the overview).
+        if "group" in chosen:
+            lines = group_lines(
+                budget_year=budget_year, groups=visible_groups.filter(pk=chosen["group"])
+            )
+        elif permissions.role_of(user) == permissions.Role.COORDINATOR:
+            lines = group_lines(budget_year=budget_year, groups=visible_groups)
+    return render(
+        request,
+        "budget/expense_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "expenses": page.object_list,
+            "total": total,
+            "budget_year": budget_year,
+            "lines": lines,
+            "chosen": chosen,
+            "filtered": bool(chosen),
+            "can_create": _can_spend_for_any(user),
+        },
+    )
+
+
+@login_required
+def expense_create(request):
+    """Record an expense of a group the user coordinates (?group=<id> preselects it)."""
+    user = request.user
+    if not _can_spend_for_any(user):
+        return _forbidden(request, ONLY_COORDINATORS_SPEND)
+    form = ExpenseForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        user=user,
+        preselect_group=_int_or_none(request.GET.get("group")),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            expense = services.expense_create(
+                budget_year=form.budget_year, created_by=user, **form.service_values()
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The expense has been recorded."))
+            return redirect(_expense_list_url(expense))
+    return render(
+        request,
+        "budget/expense_form.html",
+        {"form": form, "title": _("Record an expense"), "expense": None},
+    )
+
+
+@login_required
+def expense_edit(request, pk):
+    """Change an expense of a group the user coordinates, while its year is open."""
+    expense = _visible_expense_or_404(request, pk)
+    user = request.user
+    if not permissions.can_spend_for(user, expense.group):
+        return _forbidden(request, NOT_YOUR_GROUP)
+    # The form changes its instance while it validates; the page shows the stored expense.
+    stored = copy.copy(expense)
+    context = {"title": _("Change expense"), "expense": stored}
+    if expense.budget_year.is_closed:
+        context["closed"] = YEAR_CLOSED % {"year": expense.budget_year.year}
+        return render(request, "budget/expense_form.html", context)
+    form = ExpenseForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=expense,
+        user=user,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            expense = services.expense_update(expense=expense, **form.service_values())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect(_expense_list_url(expense))
+    return render(request, "budget/expense_form.html", {"form": form, **context})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expense_delete(request, pk):
+    """Ask, then remove an expense recorded by mistake, while its year is open."""
+    expense = _visible_expense_or_404(request, pk)
+    if not permissions.can_spend_for(request.user, expense.group):
+        return _forbidden(request, NOT_YOUR_GROUP)
+    error = None
+    if expense.budget_year.is_closed:
+        error = YEAR_CLOSED % {"year": expense.budget_year.year}
+    elif request.method == "POST":
+        back = _expense_list_url(expense)
+        try:
+            services.expense_delete(expense=expense)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The expense has been removed."))
+            return redirect(back)
+    return render(
+        request, "budget/expense_confirm_delete.html", {"expense": expense, "error": error}
+    )
+
+
+@login_required
+def expense_receipt(request, pk):
+    """Send an expense's receipt to those who may see the group's budget, never publicly."""
+    expense = _visible_expense_or_404(request, pk)
+    if not expense.receipt:
+        raise Http404
+    try:
+        file = expense.receipt.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    kind = receipt_type(file)
+    name = f"kvitto-{expense.date:%Y-%m-%d}-{expense.pk}"
+    if kind is None:
+        # Not a receipt this portal accepted (e.g. put there by hand): download, never show.
+        response = FileResponse(
+            file, as_attachment=True, filename=name, content_type="application/octet-stream"
+        )
+    else:
+        response = FileResponse(
+            file, filename=f"{name}.{kind.extension}", content_type=kind.content_type
+        )
+    patch_cache_control(response, private=True)
+    return response
+
+
+# --- applications -------------------------------------------------------------------------
+
+
+def _visible_application_or_404(request, pk):
+    """Return the application if it belongs to a group whose budget the user may see."""
+    application = get_object_or_404(
+        Application.objects.select_related(
+            "group", "group__kind", "budget_year", "activity", "applicant", "decided_by"
+        ),
+        pk=pk,
+    )
+    if not permissions.budget_groups(request.user).filter(pk=application.group_id).exists():
+        raise Http404
+    return application
+
+
+def _pool(budget_year):
+    """Return the year's pooled funds: amount, granted, remaining."""
+    granted = services.pool_granted(budget_year.pk)
+    return {
+        "amount": budget_year.pool_amount,
+        "granted": granted,
+        "remaining": budget_year.pool_amount - granted,
+    }
+
+
+@login_required
+def application_list(request):
+    """List applications for pooled funds: undecided first, then the latest."""
+    user = request.user
+    if not permissions.can_view_budget(user):
+        return _forbidden(request, NO_BUDGET_ROLE)
+    today = timezone.localdate()
+    budget_years = list(BudgetYear.objects.all())
+    years = [budget_year.year for budget_year in budget_years]
+    visible_groups = permissions.budget_groups(user)
+    form = ApplicationFilterForm(
+        _with_default_year(request.GET, years, today),
+        years=years,
+        groups=list(visible_groups.select_related("kind")),
+    )
+    chosen = _selected_filters(form)
+    applications = Application.objects.filter(group__in=visible_groups)
+    if "year" in chosen:
+        applications = applications.filter(budget_year__year=chosen["year"])
+    if "group" in chosen:
+        applications = applications.filter(group_id=chosen["group"])
+    if "status" in chosen:
+        applications = applications.filter(status=chosen["status"])
+    undecided_first = Case(
+        When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    page = Paginator(
+        applications.select_related("group", "group__kind", "budget_year", "activity").order_by(
+            undecided_first, "-submitted_at", "-pk"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    budget_year = next((by for by in budget_years if by.year == chosen.get("year")), None)
+    pool = None
+    if budget_year is not None:
+        pool = _pool(budget_year)
+        pool.update(
+            Application.objects.filter(budget_year=budget_year, group__in=visible_groups).aggregate(
+                undecided_count=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED)),
+                undecided_sum=sum_of("amount_requested", status=ApplicationStatus.SUBMITTED),
+            )
+        )
+    return render(
+        request,
+        "budget/application_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "applications": page.object_list,
+            "budget_year": budget_year,
+            "pool": pool,
+            "filtered": bool(chosen),
+            "can_apply": _can_spend_for_any(user),
+            "can_decide": permissions.can_manage_budget(user),
+        },
+    )
+
+
+@login_required
+def application_create(request):
+    """Apply for pooled funds for a group the user coordinates (?group=<id> preselects it)."""
+    user = request.user
+    if not _can_spend_for_any(user):
+        return _forbidden(request, ONLY_COORDINATORS_SPEND)
+    open_years = BudgetYear.objects.filter(is_closed=False)
+    context = {"title": _("Apply for pooled funds")}
+    pools = [{"budget_year": budget_year, **_pool(budget_year)} for budget_year in open_years]
+    if not pools:
+        return render(request, "budget/application_form.html", {**context, "no_open_year": True})
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        open_years=open_years,
+        preselect_group=_int_or_none(request.GET.get("group")),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            application = services.application_create(applicant=user, **form.service_values())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your application has been sent. The network developer decides it; "
+                    "the decision is shown here and in the list of applications."
+                ),
+            )
+            return redirect(application)
+    return render(
+        request, "budget/application_form.html", {**context, "form": form, "pools": pools}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_detail(request, pk):
+    """Show an application and its decision; the network developer decides it here."""
+    application = _visible_application_or_404(request, pk)
+    user = request.user
+    can_decide = permissions.can_manage_budget(user)
+    if request.method == "POST" and not can_decide:
+        return _forbidden(request, _("Only the network developer decides applications."))
+    decidable = can_decide and not application.is_decided and not application.budget_year.is_closed
+    form = None
+    if decidable:
+        form = DecisionForm(
+            request.POST if request.method == "POST" else None, application=application
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                application = services.application_decide(
+                    application=application,
+                    amount_granted=form.amount_granted(),
+                    reason=form.cleaned_data["reason"],
+                    decided_by=user,
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error, field_for=form.service_field)
+            else:
+                messages.success(request, _("The decision has been saved."))
+                return redirect(application)
+    elif request.method == "POST":
+        messages.error(
+            request,
+            _("The application has already been decided.")
+            if application.is_decided
+            else YEAR_CLOSED % {"year": application.budget_year.year},
+        )
+        return redirect(application)
+    return render(
+        request,
+        "budget/application_detail.html",
+        {
+            "application": application,
+            "form": form,
+            "can_decide": can_decide,
+            "pool": _pool(application.budget_year) if can_decide else None,
+            "closed": application.budget_year.is_closed,
+        },
+    )

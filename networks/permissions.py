@@ -175,3 +175,34 @@ def budget_groups(user) -> QuerySet[NetworkGroup]:
     if manages_everything(user) or role_of(user) == Role.HEAD_OF_ADMINISTRATION:
         return NetworkGroup.objects.all()
     return editable_groups(user)
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+def can_create_reports(user) -> bool:
+    """Return whether the user may ask for the annual report and the calendar as PDF.
+
+    The head of administration and the network developer (and administrators); they may also
+    download every report, published or not, and publish the annual report.
+    """
+    return role_of(user) in (
+        Role.ADMINISTRATOR,
+        Role.NETWORK_DEVELOPER,
+        Role.HEAD_OF_ADMINISTRATION,
+    )
+
+
+def can_download_report(user, job) -> bool:
+    """Return whether the user may download the PDF of `job` (anyone: a published one)."""
+    return job.is_done and (job.is_published or can_create_reports(user))
+
+
+def can_publish_reports(user) -> bool:
+    """Return whether the user may publish an annual report (make it a public download)."""
+    return can_create_reports(user)
+
+
+def can_edit_report_text(user) -> bool:
+    """Return whether the user may write the narrative of the annual report."""
+    return manages_everything(user)

@@ -22,6 +22,32 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped in CI, where every service must be present: {reason}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Leave out the tests marked `postgres` when the database is not PostgreSQL.
+
+    They test what only PostgreSQL does (row locks under concurrency, a worker sharing the
+    database); CI runs the suite on PostgreSQL as well, so there they always run.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    if postgres_only:
+        config.hook.pytest_deselected(items=postgres_only)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+        config.postgres_only_left_out = len(postgres_only)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    left_out = getattr(config, "postgres_only_left_out", 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"{left_out} PostgreSQL-only tests were not run on this database; run them with "
+            "DATABASE_URL=postgres://… (CI does)."
+        )
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

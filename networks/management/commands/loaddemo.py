@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from budget.demo import demo_budget_load
 from meetings.demo import demo_meetings_load
 from networks.services import DemoDataError, demo_data_load
 
@@ -35,11 +36,15 @@ class Command(BaseCommand):
             raise CommandError(f"No data set {dataset!r}. Available: {names}")
         data = json.loads(path.read_text(encoding="utf-8"))
         try:
-            # The registry and the meetings load together: an error in either saves nothing.
+            # The registry, the meetings and the budget load together: an error in any saves
+            # nothing.
             with transaction.atomic():
                 summary = demo_data_load(data=data)
                 meetings_summary = demo_meetings_load(data=data)
+                budget_summary = demo_budget_load(data=data)
         except (DemoDataError, KeyError, ValueError, ValidationError) as error:
             raise CommandError(f"{path.name} was not loaded, nothing was saved: {error}") from error
-        created = ", ".join(filter(None, (str(summary), str(meetings_summary))))
+        created = ", ".join(
+            filter(None, (str(summary), str(meetings_summary), str(budget_summary)))
+        )
         self.stdout.write(self.style.SUCCESS(f"Loaded {path.name}. Created: {created}"))
