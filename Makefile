@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install check-system lint format messages lock worker clean
+.PHONY: run test install check-system lint format messages lock worker bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
@@ -51,6 +51,10 @@ lock: install
 
 worker: install
 	$(BIN)/celery -A lokalsamverkan worker --loglevel INFO
+
+# Time and memory of the PDF reports at demo size, 10× and 100×; rewrites BENCHMARKS.md.
+bench: check-system
+	$(BIN)/python benchmarks/reports.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

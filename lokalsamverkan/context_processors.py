@@ -9,4 +9,5 @@ def site(request):
     return {
         "municipality": Municipality.objects.first(),
         "works_in_portal": SimpleLazyObject(lambda: permissions.is_staff_role(request.user)),
+        "makes_reports": SimpleLazyObject(lambda: permissions.can_create_reports(request.user)),
     }

@@ -8,5 +8,6 @@ urlpatterns = [
     path("konto/", include("lokalsamverkan.account_urls")),
     path("", include("meetings.urls")),
     path("budget/", include("budget.urls")),
+    path("rapporter/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,7 @@ ADMIN_MODELS = {
         "grouprole",
     ),
     "meetings": ("meeting", "activity", "meetingseries"),
+    "reports": ("annualreporttext", "kindreporttext", "reportjob"),
 }
 ACCOUNT_ROLES = tuple(role.value for role in Role if role != Role.PUBLIC)
 MUNICIPALITY_FIELDS = ("name", "website", "email", "phone")

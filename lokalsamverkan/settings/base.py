@@ -113,6 +113,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job whose worker died unacknowledged goes back to the queue after this many seconds; it
+# must exceed the report task's hard time limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from django.db import transaction
 from budget.demo import demo_budget_load
 from meetings.demo import demo_meetings_load
 from networks.services import DemoDataError, demo_data_load
+from reports.services import demo_report_texts_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEFAULT_DATASET = "boras-2017"
@@ -42,9 +43,18 @@ class Command(BaseCommand):
                 summary = demo_data_load(data=data)
                 meetings_summary = demo_meetings_load(data=data)
                 budget_summary = demo_budget_load(data=data)
+                report_summary = demo_report_texts_load(data=data)
         except (DemoDataError, KeyError, ValueError, ValidationError) as error:
             raise CommandError(f"{path.name} was not loaded, nothing was saved: {error}") from error
         created = ", ".join(
-            filter(None, (str(summary), str(meetings_summary), str(budget_summary)))
+            filter(
+                None,
+                (
+                    str(summary),
+                    str(meetings_summary),
+                    str(budget_summary),
+                    str(report_summary),
+                ),
+            )
         )
         self.stdout.write(self.style.SUCCESS(f"Loaded {path.name}. Created: {created}"))
