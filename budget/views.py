@@ -13,16 +13,11 @@ from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,17 +40,14 @@ from .forms import (
     ExpenseForm,
 )
 from .models import (
-    ZERO,
     Application,
     ApplicationStatus,
     BudgetYear,
     Expense,
-    GroupAllocation,
-    KindAllocation,
     sum_of,
 )
 from .receipts import receipt_type
-from .selectors import GroupLine
+from .selectors import group_lines
 
 PAGE_SIZE = 50
 
@@ -118,55 +110,6 @@ def _with_default_year(query, years, today):
 
 def _can_spend_for_any(user) -> bool:
     return permissions.editable_groups(user).exists()
-
-
-def group_lines(*, budget_year: BudgetYear, groups) -> list[GroupLine]:
-    """Return allocated, granted, spent and remaining for each of `groups` in `budget_year`.
-
-    A group's allocation is its override for the year, else its kind's amount per group (0 if
-    its kind has no line that year). One query, whatever the number of groups.
-    """
-    money = DecimalField(max_digits=12, decimal_places=2)
-    kind_amount = KindAllocation.objects.filter(
-        budget_year=budget_year, kind=OuterRef("kind")
-    ).values("amount_per_group")[:1]
-    override = GroupAllocation.objects.filter(budget_year=budget_year, group=OuterRef("pk")).values(
-        "amount"
-    )[:1]
-    spent = (
-        Expense.objects.filter(budget_year=budget_year, group=OuterRef("pk"))
-        .values("group")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    granted = (
-        Application.objects.granted()
-        .filter(budget_year=budget_year, group=OuterRef("pk"))
-        .values("group")
-        .annotate(total=Sum("amount_granted"))
-        .values("total")
-    )
-    rows = groups.select_related("kind").annotate(
-        allocated=Coalesce(
-            Subquery(override, output_field=money),
-            Subquery(kind_amount, output_field=money),
-            Value(ZERO),
-            output_field=money,
-        ),
-        spent_total=Coalesce(Subquery(spent, output_field=money), Value(ZERO), output_field=money),
-        granted_total=Coalesce(
-            Subquery(granted, output_field=money), Value(ZERO), output_field=money
-        ),
-    )
-    return [
-        GroupLine(
-            group=group,
-            allocated=group.allocated,
-            granted=group.granted_total,
-            spent=group.spent_total,
-        )
-        for group in rows
-    ]
 
 
 # --- expenses -----------------------------------------------------------------------------

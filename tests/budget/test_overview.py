@@ -192,8 +192,8 @@ def build_budget(group_count):
     return budget_year
 
 
-# kind lines + overrides + spending per group + grants per group + the groups + external funding
-OVERVIEW_QUERIES = 6
+# kind lines + the groups with their year's money (subqueries) + external funding
+OVERVIEW_QUERIES = 3
 # session + user + the user's role groups + the year + the overview + the user's own groups
 # + the years for the switcher + the undecided applications (the developer's button)
 # + the municipality (context processor)
