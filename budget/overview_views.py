@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from lokalsamverkan.views import forbidden
 from networks import permissions
 from networks.models import NetworkKind
 
@@ -40,11 +41,6 @@ NOT_BUDGET_MANAGER = gettext_lazy(
 )
 
 
-def _forbidden(request, message):
-    """Render a Swedish 403 page that says why."""
-    return render(request, "403.html", {"message": message}, status=403)
-
-
 # --- the overview ---------------------------------------------------------------------------
 
 
@@ -52,7 +48,7 @@ def _forbidden(request, message):
 def overview_current(request):
     """Go to this year's budget, or the latest year's when this year has none yet."""
     if not permissions.can_view_budget(request.user):
-        return _forbidden(request, NO_BUDGET_ACCESS)
+        return forbidden(request, NO_BUDGET_ACCESS)
     years = BudgetYear.objects.order_by("-year")
     budget_year = years.filter(year=timezone.localdate().year).first() or years.first()
     if budget_year is not None:
@@ -70,7 +66,7 @@ def overview(request, year):
     per kind, per group and in total, with the external funding."""
     user = request.user
     if not permissions.can_view_budget(user):
-        return _forbidden(request, NO_BUDGET_ACCESS)
+        return forbidden(request, NO_BUDGET_ACCESS)
     budget_year = get_object_or_404(BudgetYear, year=year)
     result = budget_overview(budget_year=budget_year)
     can_manage = permissions.can_manage_budget(user)
@@ -98,7 +94,7 @@ def overview(request, year):
 def overview_csv(request, year):
     """Download a year's overview for Excel: per group, per kind and in total."""
     if not permissions.can_view_budget(request.user):
-        return _forbidden(request, NO_BUDGET_ACCESS)
+        return forbidden(request, NO_BUDGET_ACCESS)
     budget_year = get_object_or_404(BudgetYear, year=year)
     return overview_csv_response(budget_overview(budget_year=budget_year))
 
@@ -219,7 +215,7 @@ def _kinds_with_group_counts():
 def year_create(request):
     """Set up a new budget year, starting from the latest year's lines."""
     if not permissions.can_manage_budget(request.user):
-        return _forbidden(request, NOT_BUDGET_MANAGER)
+        return forbidden(request, NOT_BUDGET_MANAGER)
     previous = BudgetYear.objects.order_by("-year").first()
     kinds = _kinds_with_group_counts()
     form = BudgetYearForm(request.POST or None, kinds=kinds, previous=previous)
@@ -259,7 +255,7 @@ def year_create(request):
 def year_close(request, year):
     """Ask to confirm, then close a year: its spending and decisions are locked for good."""
     if not permissions.can_manage_budget(request.user):
-        return _forbidden(request, NOT_BUDGET_MANAGER)
+        return forbidden(request, NOT_BUDGET_MANAGER)
     budget_year = get_object_or_404(BudgetYear, year=year)
     if request.method == "POST" and not budget_year.is_closed:
         try:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from lokalsamverkan.views import add_service_errors, forbidden, int_or_none, selected_filters
 from networks import permissions
 
 from . import services
@@ -68,38 +69,6 @@ NOT_YOUR_GROUP = gettext_lazy(
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _forbidden(request, message):
-    """Render a Swedish 403 page that says why."""
-    return render(request, "403.html", {"message": message}, status=403)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _add_service_errors(form, error: ValidationError, field_for=None):
-    """Show a service's validation error next to the field it concerns.
-
-    `field_for(name)` may map a model field the service names to a field of the form.
-    """
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        target = field_for(name) if field_for else None
-        target = target or (name if name in form.fields else None)
-        form.add_error(target, errors)
-
-
-def _selected_filters(form):
-    """Return the valid filters of a bound filter form (an invalid one is shown, not applied)."""
-    form.is_valid()
-    return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
-
-
 def _with_default_year(query, years, today):
     """Show this year's budget, else the latest one, unless the user chose a year or all."""
     data = query.copy()
@@ -135,7 +104,7 @@ def expense_list(request):
     """List the spending of the user's groups, by year and group, with what each has left."""
     user = request.user
     if not permissions.can_view_budget(user):
-        return _forbidden(request, NO_BUDGET_ROLE)
+        return forbidden(request, NO_BUDGET_ROLE)
     today = timezone.localdate()
     budget_years = list(BudgetYear.objects.all())
     years = [budget_year.year for budget_year in budget_years]
@@ -144,7 +113,7 @@ def expense_list(request):
     form = ExpenseFilterForm(
         _with_default_year(request.GET, years, today), years=years, groups=groups
     )
-    chosen = _selected_filters(form)
+    chosen = selected_filters(form)
     expenses = Expense.objects.filter(group__in=visible_groups)
     if "year" in chosen:
         expenses = expenses.filter(budget_year__year=chosen["year"])
@@ -192,12 +161,12 @@ def expense_create(request):
     """Record an expense of a group the user coordinates (?group=<id> preselects it)."""
     user = request.user
     if not _can_spend_for_any(user):
-        return _forbidden(request, ONLY_COORDINATORS_SPEND)
+        return forbidden(request, ONLY_COORDINATORS_SPEND)
     form = ExpenseForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         user=user,
-        preselect_group=_int_or_none(request.GET.get("group")),
+        preselect_group=int_or_none(request.GET.get("group")),
     )
     if form.is_bound and form.is_valid():
         try:
@@ -205,7 +174,7 @@ def expense_create(request):
                 budget_year=form.budget_year, created_by=user, **form.service_values()
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The expense has been recorded."))
             return redirect(_expense_list_url(expense))
@@ -222,7 +191,7 @@ def expense_edit(request, pk):
     expense = _visible_expense_or_404(request, pk)
     user = request.user
     if not permissions.can_spend_for(user, expense.group):
-        return _forbidden(request, NOT_YOUR_GROUP)
+        return forbidden(request, NOT_YOUR_GROUP)
     # The form changes its instance while it validates; the page shows the stored expense.
     stored = copy.copy(expense)
     context = {"title": _("Change expense"), "expense": stored}
@@ -239,7 +208,7 @@ def expense_edit(request, pk):
         try:
             expense = services.expense_update(expense=expense, **form.service_values())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect(_expense_list_url(expense))
@@ -252,7 +221,7 @@ def expense_delete(request, pk):
     """Ask, then remove an expense recorded by mistake, while its year is open."""
     expense = _visible_expense_or_404(request, pk)
     if not permissions.can_spend_for(request.user, expense.group):
-        return _forbidden(request, NOT_YOUR_GROUP)
+        return forbidden(request, NOT_YOUR_GROUP)
     error = None
     if expense.budget_year.is_closed:
         error = YEAR_CLOSED % {"year": expense.budget_year.year}
@@ -326,7 +295,7 @@ def application_list(request):
     """List applications for pooled funds: undecided first, then the latest."""
     user = request.user
     if not permissions.can_view_budget(user):
-        return _forbidden(request, NO_BUDGET_ROLE)
+        return forbidden(request, NO_BUDGET_ROLE)
     today = timezone.localdate()
     budget_years = list(BudgetYear.objects.all())
     years = [budget_year.year for budget_year in budget_years]
@@ -336,7 +305,7 @@ def application_list(request):
         years=years,
         groups=list(visible_groups.select_related("kind")),
     )
-    chosen = _selected_filters(form)
+    chosen = selected_filters(form)
     applications = Application.objects.filter(group__in=visible_groups)
     if "year" in chosen:
         applications = applications.filter(budget_year__year=chosen["year"])
@@ -386,7 +355,7 @@ def application_create(request):
     """Apply for pooled funds for a group the user coordinates (?group=<id> preselects it)."""
     user = request.user
     if not _can_spend_for_any(user):
-        return _forbidden(request, ONLY_COORDINATORS_SPEND)
+        return forbidden(request, ONLY_COORDINATORS_SPEND)
     open_years = BudgetYear.objects.filter(is_closed=False)
     context = {"title": _("Apply for pooled funds")}
     pools = [{"budget_year": budget_year, **_pool(budget_year)} for budget_year in open_years]
@@ -396,13 +365,13 @@ def application_create(request):
         request.POST if request.method == "POST" else None,
         user=user,
         open_years=open_years,
-        preselect_group=_int_or_none(request.GET.get("group")),
+        preselect_group=int_or_none(request.GET.get("group")),
     )
     if form.is_bound and form.is_valid():
         try:
             application = services.application_create(applicant=user, **form.service_values())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -425,7 +394,7 @@ def application_detail(request, pk):
     user = request.user
     can_decide = permissions.can_manage_budget(user)
     if request.method == "POST" and not can_decide:
-        return _forbidden(request, _("Only the network developer decides applications."))
+        return forbidden(request, _("Only the network developer decides applications."))
     decidable = can_decide and not application.is_decided and not application.budget_year.is_closed
     form = None
     if decidable:
@@ -441,7 +410,7 @@ def application_detail(request, pk):
                     decided_by=user,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error, field_for=form.service_field)
+                add_service_errors(form, error, field_for=form.service_field)
             else:
                 messages.success(request, _("The decision has been saved."))
                 return redirect(application)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from lokalsamverkan.views import add_service_errors, forbidden, int_or_none, selected_filters
 from networks import permissions
 from networks.models import NetworkGroup, NetworkKind
 
@@ -48,36 +49,15 @@ COUNTED_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.HELD)
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _forbidden(request, message):
-    """Render a Swedish 403 page that says why."""
-    return render(request, "403.html", {"message": message}, status=403)
-
-
 NOT_YOUR_GROUP = gettext_lazy(
     "You can only change the meetings and activities of the groups you coordinate. "
     "Meetings of central forums and joint meetings are changed by the network developer."
 )
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _add_service_errors(form, error: ValidationError):
-    """Show a service's validation error next to the field it concerns."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        if field in form.fields:
-            form.add_error(field, errors)
-        elif field in ("group", "forum", "kind") and "owner" in form.fields:
-            form.add_error("owner", errors)
-        else:
-            form.add_error(None, errors)
+def _owner_field(name):
+    """Return the meeting form's one owner field for the group, forum or kind a service names."""
+    return "owner" if name in ("group", "forum", "kind") else None
 
 
 def _visible_meeting_or_404(request, pk):
@@ -88,12 +68,6 @@ def _visible_meeting_or_404(request, pk):
     if not permissions.can_view_meeting(request.user, meeting):
         raise Http404
     return meeting
-
-
-def _selected_filters(form):
-    """Return the valid filters of a bound filter form (an invalid one is shown, not applied)."""
-    form.is_valid()
-    return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
 
 
 def _with_default_year(query, year):
@@ -181,7 +155,7 @@ def my_networks(request):
     """Show the user's groups: upcoming meetings, missing notes and this term's count."""
     user = request.user
     if not permissions.is_staff_role(user):
-        return _forbidden(
+        return forbidden(
             request,
             _(
                 "Your account has no role in the portal yet. My networks is for the conveners "
@@ -243,7 +217,7 @@ def meeting_list(request):
         # Whether notes are missing is staff's business.
         status = form.fields["status"]
         status.choices = [choice for choice in status.choices if choice[0] != "lacking_notes"]
-    chosen = _selected_filters(form)
+    chosen = selected_filters(form)
     meetings = visible
     if "year" in chosen:
         meetings = meetings.in_year(chosen["year"])
@@ -258,7 +232,7 @@ def meeting_list(request):
     elif "status" in chosen:
         meetings = meetings.filter(status=chosen["status"])
     series = None
-    series_id = _int_or_none(request.GET.get("series"))
+    series_id = int_or_none(request.GET.get("series"))
     if series_id is not None:
         series = MeetingSeries.objects.filter(pk=series_id).first()
         meetings = meetings.filter(series_id=series_id)
@@ -306,19 +280,19 @@ def meeting_create(request):
     """Plan a meeting, or log one just held with its notes (?status=held, ?group=<id>)."""
     user = request.user
     if not permissions.can_create_meetings(user):
-        return _forbidden(request, _("Only coordinators and the network developer add meetings."))
+        return forbidden(request, _("Only coordinators and the network developer add meetings."))
     logging_held = request.GET.get("status") == MeetingStatus.HELD
     form = MeetingForm(
         request.POST if request.method == "POST" else None,
         user=user,
-        preselect_group=_int_or_none(request.GET.get("group")),
+        preselect_group=int_or_none(request.GET.get("group")),
         initial={"status": MeetingStatus.HELD if logging_held else MeetingStatus.PLANNED},
     )
     if form.is_bound and form.is_valid():
         try:
             meeting = services.meeting_create(**form.service_values())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error, _owner_field)
         else:
             messages.success(request, _("The meeting has been saved."))
             return redirect(meeting)
@@ -335,7 +309,7 @@ def meeting_edit(request, pk):
     """Change a meeting the user may edit, e.g. write its notes after it was held."""
     meeting = _visible_meeting_or_404(request, pk)
     if not permissions.can_edit_meeting(request.user, meeting):
-        return _forbidden(request, NOT_YOUR_GROUP)
+        return forbidden(request, NOT_YOUR_GROUP)
     # The form changes its instance while it validates; the page heading shows the stored one.
     stored = copy.copy(meeting)
     form = MeetingForm(
@@ -345,7 +319,7 @@ def meeting_edit(request, pk):
         try:
             meeting = services.meeting_update(meeting=meeting, **form.service_values())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error, _owner_field)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect(meeting)
@@ -362,7 +336,7 @@ def meeting_cancel(request, pk):
     """Ask, then cancel a meeting; it stays in lists and feeds, marked as cancelled."""
     meeting = _visible_meeting_or_404(request, pk)
     if not permissions.can_edit_meeting(request.user, meeting):
-        return _forbidden(request, NOT_YOUR_GROUP)
+        return forbidden(request, NOT_YOUR_GROUP)
     if request.method == "POST":
         if not meeting.is_cancelled:
             services.meeting_cancel(meeting=meeting)
@@ -376,17 +350,17 @@ def meeting_series_create(request):
     """Plan a series of meetings at once, e.g. every third Thursday this term."""
     user = request.user
     if not permissions.can_create_meetings(user):
-        return _forbidden(request, _("Only coordinators and the network developer add meetings."))
+        return forbidden(request, _("Only coordinators and the network developer add meetings."))
     form = MeetingSeriesForm(
         request.POST if request.method == "POST" else None,
         user=user,
-        preselect_group=_int_or_none(request.GET.get("group")),
+        preselect_group=int_or_none(request.GET.get("group")),
     )
     if form.is_bound and form.is_valid():
         try:
             series = services.meeting_series_create(created_by=user, **form.service_values())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error, _owner_field)
         else:
             count = series.meetings.count()
             messages.success(
@@ -406,7 +380,7 @@ def meeting_history(request, pk):
     """Show who changed what on a meeting and when, for the network developer."""
     meeting = get_object_or_404(Meeting.objects.with_owner(), pk=pk)
     if not permissions.can_view_history(request.user):
-        return _forbidden(
+        return forbidden(
             request, _("The history of changes is shown to the network developer only.")
         )
     show_notes = permissions.can_view_notes(request.user, meeting)
@@ -434,7 +408,7 @@ def activity_list(request):
         years=years,
         groups=NetworkGroup.objects.active().select_related("kind"),
     )
-    chosen = _selected_filters(form)
+    chosen = selected_filters(form)
     activities = visible
     if "year" in chosen:
         activities = activities.in_year(chosen["year"])
@@ -466,17 +440,17 @@ def activity_create(request):
     """Record an activity of a group the user coordinates (?group=<id> preselects it)."""
     user = request.user
     if not permissions.can_create_meetings(user):
-        return _forbidden(request, _("Only coordinators and the network developer add activities."))
+        return forbidden(request, _("Only coordinators and the network developer add activities."))
     form = ActivityForm(
         request.POST if request.method == "POST" else None,
         user=user,
-        preselect_group=_int_or_none(request.GET.get("group")),
+        preselect_group=int_or_none(request.GET.get("group")),
     )
     if form.is_bound and form.is_valid():
         try:
             services.activity_create(**form.service_values())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The activity has been saved."))
             return redirect("meetings:activity_list")
@@ -495,7 +469,7 @@ def activity_edit(request, pk):
     if not permissions.can_view_activity(user, activity):
         raise Http404
     if not permissions.can_edit_activity(user, activity):
-        return _forbidden(request, NOT_YOUR_GROUP)
+        return forbidden(request, NOT_YOUR_GROUP)
     stored = copy.copy(activity)
     form = ActivityForm(
         request.POST if request.method == "POST" else None, instance=activity, user=user
@@ -504,7 +478,7 @@ def activity_edit(request, pk):
         try:
             services.activity_update(activity=activity, **form.service_values())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             year = activity.start_date.year

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lokalsamverkan.views import forbidden
 from meetings.models import Meeting
 from networks import permissions
 from networks.models import NetworkKind
@@ -37,11 +38,6 @@ TEXT_NOT_ALLOWED = gettext_lazy(
 )
 
 
-def _forbidden(request, message):
-    """Render a Swedish 403 page that says why."""
-    return render(request, "403.html", {"message": message}, status=403)
-
-
 def _report_years() -> list[int]:
     """Return the years a report can be made for: those with meetings, and this year."""
     years = {day.year for day in Meeting.objects.dates("date", "year")}
@@ -60,7 +56,7 @@ def _default_year(years: list[int]) -> int:
 def report_list(request):
     """Show the buttons that make a year's reports, and the reports asked for lately."""
     if not permissions.can_create_reports(request.user):
-        return _forbidden(request, NOT_ALLOWED)
+        return forbidden(request, NOT_ALLOWED)
     years = _report_years()
     year_form = ReportYearForm(request.GET or None, years=years)
     year = year_form.cleaned_data["ar"] if year_form.is_valid() else _default_year(years)
@@ -88,7 +84,7 @@ def report_list(request):
 def report_create(request):
     """Ask for a report and go to its job page (the job already on its way, if there is one)."""
     if not permissions.can_create_reports(request.user):
-        return _forbidden(request, NOT_ALLOWED)
+        return forbidden(request, NOT_ALLOWED)
     form = ReportRequestForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -106,7 +102,7 @@ def report_create(request):
 def job_detail(request, pk):
     """Show how far a report has come; reload while it is queued or being made."""
     if not permissions.can_create_reports(request.user):
-        return _forbidden(request, NOT_ALLOWED)
+        return forbidden(request, NOT_ALLOWED)
     job = get_object_or_404(ReportJob.objects.for_listing(), pk=pk)
     auto_refresh = job.is_active and request.GET.get("uppdatera") != "nej"
     response = render(
@@ -132,7 +128,7 @@ def job_detail(request, pk):
 def job_retry(request, pk):
     """Run a failed report job again."""
     if not permissions.can_create_reports(request.user):
-        return _forbidden(request, NOT_ALLOWED)
+        return forbidden(request, NOT_ALLOWED)
     job = get_object_or_404(ReportJob, pk=pk)
     job = report_retry(job=job, requested_by=request.user)
     job.refresh_from_db()
@@ -146,7 +142,7 @@ def job_retry(request, pk):
 def job_publish(request, pk):
     """Publish a finished annual report, or withdraw it from the public pages."""
     if not permissions.can_publish_reports(request.user):
-        return _forbidden(request, NOT_ALLOWED)
+        return forbidden(request, NOT_ALLOWED)
     job = get_object_or_404(ReportJob, pk=pk)
     publish = request.POST.get("publicera") == "ja"
     try:
@@ -171,7 +167,7 @@ def job_download(request, pk):
     if not permissions.can_download_report(request.user, job):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return _forbidden(request, NOT_ALLOWED)
+        return forbidden(request, NOT_ALLOWED)
     try:
         handle = job.file.open("rb")
     except (FileNotFoundError, OSError) as error:
@@ -193,7 +189,7 @@ def published_list(request):
 def text_edit(request, year):
     """Write the narrative of a year's annual report (the network developer)."""
     if not permissions.can_edit_report_text(request.user):
-        return _forbidden(request, TEXT_NOT_ALLOWED)
+        return forbidden(request, TEXT_NOT_ALLOWED)
     if not 2000 <= year <= 2100:
         raise Http404("No such year.")
     text = AnnualReportText.objects.filter(year=year).first() or AnnualReportText(year=year)
