@@ -41,7 +41,7 @@ FOOTNOTE = _("* Citizen dialogues, theme days, conferences etc.")
 SAFETY_WALK_TYPES = frozenset({ActivityType.SAFETY_WALK})
 ACTIVITY_DAY_TYPES = frozenset({ActivityType.ACTIVITY_DAY, ActivityType.CITIZEN_DIALOGUE})
 
-# Swedish alphabetical order puts å, ä, ö after z (Hulta before Hässleholmen), whatever the
+# Swedish alphabetical order puts å, ä, ö after z ("Hylte" before "Håby"), whatever the
 # database's collation says.
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
 

@@ -8,7 +8,7 @@ class DistrictSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Your district or area"),
         max_length=100,
-        help_text=_("For example Hässleholmen or Sjömarken. You can leave out å, ä and ö."),
+        help_text=_("The district, area or village where you live. You can leave out å, ä and ö."),
         error_messages={"required": _("Type the name of a district or area.")},
     )
 

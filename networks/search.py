@@ -1,4 +1,4 @@
-"""Folding of names for search, so that "hassleholmen" finds Hässleholmen."""
+"""Folding of names for search, so that "ostra" finds Östra and "alvik" Älvik."""
 
 import re
 import unicodedata
