@@ -5,9 +5,7 @@ services in meetings/services.py write.
 """
 
 import copy
-import datetime
 import itertools
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lokalsamverkan.views import add_service_errors, forbidden, int_or_none, selected_filters
+from meetings.terms import Term
 from networks import permissions
 from networks.models import NetworkGroup, NetworkKind
 
@@ -78,24 +77,7 @@ def _with_default_year(query, year):
     return data
 
 
-# --- terms and the guideline ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """A school term: spring is January–June, autumn July–December."""
-
-    start: datetime.date
-    end: datetime.date
-    name: str
-
-    @classmethod
-    def of(cls, day: datetime.date) -> "Term":
-        if day.month <= 6:
-            name = _("spring %(year)s") % {"year": day.year}
-            return cls(datetime.date(day.year, 1, 1), datetime.date(day.year, 6, 30), name)
-        name = _("autumn %(year)s") % {"year": day.year}
-        return cls(datetime.date(day.year, 7, 1), datetime.date(day.year, 12, 31), name)
+# --- the guideline ------------------------------------------------------------------------
 
 
 def _term_progress(group):

@@ -16,6 +16,7 @@ from budget.models import BudgetYear
 from budget.selectors import BudgetOverview, budget_overview
 from meetings.calendar import YearGrid, swedish_sort_key, year_grid
 from meetings.models import Activity, ActivityType, Meeting, MeetingStatus
+from meetings.terms import LAST_SPRING_MONTH
 from networks.models import Forum, Municipality, NetworkGroup, NetworkKind
 
 from .models import AnnualReportText, KindReportText
@@ -125,8 +126,8 @@ def _tallies(meetings, key: str) -> dict[int, MeetingTally]:
             planned=Count("pk", filter=Q(status=MeetingStatus.PLANNED)),
             cancelled=Count("pk", filter=Q(status=MeetingStatus.CANCELLED)),
             participants=Sum("participant_count", filter=held),
-            held_spring=Count("pk", filter=held & Q(date__month__lte=6)),
-            held_autumn=Count("pk", filter=held & Q(date__month__gte=7)),
+            held_spring=Count("pk", filter=held & Q(date__month__lte=LAST_SPRING_MONTH)),
+            held_autumn=Count("pk", filter=held & Q(date__month__gt=LAST_SPRING_MONTH)),
         )
     )
     return {
