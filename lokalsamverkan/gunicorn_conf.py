@@ -22,4 +22,9 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Request limits (gunicorn's defaults, stated): the request line, the number and size of header
+# fields. Bodies are limited in Django (MAX_REQUEST_BODY_SIZE, DATA_UPLOAD_MAX_*).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

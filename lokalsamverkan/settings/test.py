@@ -18,3 +18,7 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test process caches in its own memory, even where CACHE_URL or REDIS_URL is set; the
+# tests that need Redis (tests/security/test_faults.py) configure it themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

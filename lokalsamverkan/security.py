@@ -1,0 +1,90 @@
+"""Request-level safeguards the settings turn on: request size, session timeouts, client address.
+
+- `RequestSizeLimitMiddleware` refuses a body larger than MAX_REQUEST_BODY_SIZE before anything
+  reads it (Django's own limits leave file uploads unbounded).
+- `SessionTimeoutMiddleware` logs a user out after SESSION_IDLE_TIMEOUT seconds without a
+  request, and SESSION_COOKIE_AGE seconds after logging in, whatever they do.
+- `client_ip` is the address django-axes counts failed logins by: behind TRUSTED_PROXY_COUNT
+  proxies, the address the outermost trusted proxy saw.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+LOGIN_AT = "_login_at"
+LAST_SEEN = "_last_seen"
+# Write the last-seen time at most this often (seconds): one session write a minute, not one
+# per request.
+LAST_SEEN_RESOLUTION = 60
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request whose declared body exceeds MAX_REQUEST_BODY_SIZE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_SIZE:
+            return HttpResponse(
+                _("The request is too large."), status=413, content_type="text/plain"
+            )
+        return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """End a logged-in session when idle too long, or too long after logging in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            session = request.session
+            now = int(time.time())
+            login_at = session.get(LOGIN_AT)
+            last_seen = session.get(LAST_SEEN, login_at)
+            if login_at is None:
+                session[LOGIN_AT] = session[LAST_SEEN] = now
+            elif (
+                now - login_at > settings.SESSION_COOKIE_AGE
+                or now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+            elif now - last_seen >= LAST_SEEN_RESOLUTION:
+                session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+@receiver(user_logged_in, dispatch_uid="lokalsamverkan.security.session_start")
+def session_start(sender, request, user, **kwargs):
+    """Start the clocks of a fresh login (a re-login in the same browser starts them anew)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT] = request.session[LAST_SEEN] = int(time.time())
+
+
+def client_ip(request) -> str:
+    """Return the client's address: REMOTE_ADDR, or the one the trusted proxies forwarded.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
+    so the last TRUSTED_PROXY_COUNT entries are trustworthy and anything before them is not.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    return forwarded[-count]

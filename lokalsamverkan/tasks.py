@@ -1,0 +1,72 @@
+"""Housekeeping that celery beat runs every night (CELERY_BEAT_SCHEDULE in settings/base.py).
+
+- expired sessions go (Django's `clearsessions`);
+- failed logins older than the lockout cool-off go, and the login log after
+  LOGIN_LOG_RETENTION_DAYS;
+- report files that no report job refers to any more (left by a deleted job or a worker
+  killed while writing) go after a day. Files of existing jobs, published or not, stay.
+"""
+
+import datetime
+import logging
+from importlib import import_module
+
+from celery import shared_task
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+REPORTS_FOLDER = "reports"
+# A file younger than this may belong to a job being saved right now.
+ORPHAN_AGE = datetime.timedelta(days=1)
+
+
+def _files_under(storage, folder: str):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _files_under(storage, f"{folder}/{sub}")
+
+
+def orphan_report_files_delete(*, now: datetime.datetime) -> int:
+    """Delete report files older than ORPHAN_AGE that no ReportJob refers to; return how many."""
+    from reports.models import ReportJob
+
+    kept = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
+    deleted = 0
+    for name in list(_files_under(default_storage, REPORTS_FOLDER)):
+        if name in kept or default_storage.get_modified_time(name) > now - ORPHAN_AGE:
+            continue
+        default_storage.delete(name)
+        deleted += 1
+    return deleted
+
+
+def housekeeping_run(*, now: datetime.datetime | None = None) -> dict:
+    """Remove what the retention rules say is no longer kept; return counts per kind."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    now = now or timezone.now()
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    log_cutoff = now - datetime.timedelta(days=settings.LOGIN_LOG_RETENTION_DAYS)
+    summary = {
+        "failed_logins": AccessAttempt.objects.filter(
+            attempt_time__lt=now - settings.AXES_COOLOFF_TIME
+        ).delete()[0],
+        "login_log": AccessLog.objects.filter(attempt_time__lt=log_cutoff).delete()[0]
+        + AccessFailureLog.objects.filter(attempt_time__lt=log_cutoff).delete()[0],
+        "report_files": orphan_report_files_delete(now=now),
+    }
+    logger.info("Housekeeping done: %s", summary)
+    return summary
+
+
+@shared_task(name="lokalsamverkan.housekeeping")
+def housekeeping_task() -> dict:
+    return housekeeping_run()

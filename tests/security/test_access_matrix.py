@@ -1,0 +1,642 @@
+"""Who may see what: every URL pattern of the project, requested as each role.
+
+One table gives, for every URL pattern, the answer each role gets. The test walks the project's
+URL resolver (through every include, the admin too) and fails when a pattern has no entry – so
+no new page is ever left unchecked – and when an entry names a pattern that no longer exists.
+
+The admin's patterns follow a rule per kind of page (list, add, change, delete, history …) from
+the table of what each staff role may do with each registered model; that table is explicit, so
+a newly registered model fails the test until someone decides who may use it.
+
+Actions that change something are also POSTed, with valid data, as every role that may not use
+them: the answer must refuse, and nothing in the database may change. As a control, the same
+POST by a role that may use it must change something (rolled back afterwards), so a POST that
+changes nothing anyway cannot make the check pass.
+
+Answers: an HTTP status, or "login" – a redirect to a login page (the portal's or the admin's).
+A 302 in the table is a redirect anywhere but a login page.
+"""
+
+import datetime
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from budget.models import Application, BudgetYear, Expense, KindAllocation
+from meetings.models import Activity, Meeting, MeetingSeries, Visibility
+from networks.models import Forum, Municipality
+from networks.permissions import Role
+from reports.models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind
+from tests.factories.accounts import coordinator_of, user_with_role
+from tests.factories.budget import (
+    ApplicationFactory,
+    BudgetYearFactory,
+    ExpenseFactory,
+    KindAllocationFactory,
+    pdf_bytes,
+)
+from tests.factories.meetings import ActivityFactory, MeetingFactory
+from tests.factories.networks import (
+    DistrictFactory,
+    MunicipalityFactory,
+    NetworkGroupFactory,
+    NetworkKindFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "coordinator_a", "coordinator_b", "developer", "head", "admin")
+L = "login"
+
+# fmt: off
+# The portal's own pages: pattern → [(case, answers per role)], roles in the order of ROLES.
+#                                       anonymous coord A coord B developer head admin
+PAGES = {
+    "home":                            {"": (302, 302, 302, 302, 302, 302)},
+    "networks:overview":               {"": (200, 200, 200, 200, 200, 200)},
+    "networks:search":                 {"": (200, 200, 200, 200, 200, 200)},
+    "networks:feed_all":               {"": (200, 200, 200, 200, 200, 200)},
+    "networks:kind_detail":            {"": (200, 200, 200, 200, 200, 200)},
+    "networks:feed_kind":              {"": (200, 200, 200, 200, 200, 200)},
+    "networks:group_detail":           {"": (200, 200, 200, 200, 200, 200)},
+    "networks:feed_group":             {"": (200, 200, 200, 200, 200, 200)},
+    "accessibility":                   {"": (200, 200, 200, 200, 200, 200)},
+    # Logged-in users are sent on from the login page; logging out takes a POST.
+    "login":                           {"": (200, 302, 302, 302, 302, 302)},
+    "logout":                          {"": (405, 405, 405, 405, 405, 405)},
+    "password_change":                 {"": (L,   200, 200, 200, 200, 200)},
+    "password_change_done":            {"": (L,   200, 200, 200, 200, 200)},
+    "password_reset":                  {"": (200, 200, 200, 200, 200, 200)},
+    "password_reset_done":             {"": (200, 200, 200, 200, 200, 200)},
+    "password_reset_confirm":          {"": (200, 200, 200, 200, 200, 200)},
+    "password_reset_complete":         {"": (200, 200, 200, 200, 200, 200)},
+    "meetings:my_networks":            {"": (L,   200, 200, 200, 200, 200)},
+    "meetings:meeting_list":           {"": (200, 200, 200, 200, 200, 200)},
+    "meetings:meeting_create":         {"": (L,   200, 200, 200, 403, 200)},
+    "meetings:meeting_series_create":  {"": (L,   200, 200, 200, 403, 200)},
+    "meetings:meeting_detail":         {"public": (200, 200, 200, 200, 200, 200),
+                                        "internal": (404, 200, 200, 200, 200, 200)},
+    "meetings:meeting_edit":           {"": (L,   200, 403, 200, 403, 200)},
+    "meetings:meeting_cancel":         {"": (L,   200, 403, 200, 403, 200)},
+    "meetings:meeting_history":        {"": (L,   403, 403, 200, 403, 200)},
+    "meetings:activity_list":          {"": (200, 200, 200, 200, 200, 200)},
+    "meetings:activity_create":        {"": (L,   200, 200, 200, 403, 200)},
+    "meetings:activity_edit":          {"public": (L, 200, 403, 200, 403, 200),
+                                        "internal": (L, 200, 403, 200, 403, 200)},
+    "meetings:calendar":               {"": (302, 302, 302, 302, 302, 302)},
+    "meetings:year_grid":              {"": (200, 200, 200, 200, 200, 200)},
+    "meetings:calendar_month":         {"": (200, 200, 200, 200, 200, 200)},
+    "budget:overview_current":         {"": (L,   302, 302, 302, 302, 302)},
+    "budget:year_create":              {"": (L,   403, 403, 200, 403, 200)},
+    "budget:overview":                 {"": (L,   200, 200, 200, 200, 200)},
+    "budget:overview_csv":             {"": (L,   200, 200, 200, 200, 200)},
+    "budget:year_close":               {"": (L,   403, 403, 200, 403, 200)},
+    "budget:expense_list":             {"": (L,   200, 200, 200, 200, 200)},
+    "budget:expense_create":           {"": (L,   200, 200, 200, 403, 200)},
+    "budget:expense_edit":             {"": (L,   200, 404, 200, 403, 200)},
+    "budget:expense_delete":           {"": (L,   200, 404, 200, 403, 200)},
+    "budget:expense_receipt":          {"": (L,   200, 404, 200, 200, 200)},
+    "budget:application_list":         {"": (L,   200, 200, 200, 200, 200)},
+    "budget:application_create":       {"": (L,   200, 200, 200, 403, 200)},
+    "budget:application_detail":       {"": (L,   200, 404, 200, 200, 200)},
+    "reports:report_list":             {"": (L,   403, 403, 200, 200, 200)},
+    "reports:report_create":           {"": (L,   405, 405, 405, 405, 405)},
+    "reports:published_list":          {"": (200, 200, 200, 200, 200, 200)},
+    "reports:text_edit":               {"": (L,   403, 403, 200, 403, 200)},
+    "reports:job_detail":              {"": (L,   403, 403, 200, 200, 200)},
+    "reports:job_retry":               {"": (L,   405, 405, 405, 405, 405)},
+    "reports:job_publish":             {"": (L,   405, 405, 405, 405, 405)},
+    "reports:job_download":            {"unpublished": (L, 403, 403, 200, 200, 200),
+                                        "published": (200, 200, 200, 200, 200, 200)},
+    # The admin site's own pages (its model pages follow ADMIN_MODELS below). Accounts that
+    # are not staff (the coordinators) are sent to the admin's login.
+    "admin:index":                     {"": (L,   L,   L,   200, 200, 200)},
+    "admin:login":                     {"": (200, 200, 200, 302, 302, 302)},
+    "admin:logout":                    {"": (302, 302, 302, 405, 405, 405)},
+    "admin:password_change":           {"": (L,   L,   L,   200, 200, 200)},
+    "admin:password_change_done":      {"": (L,   L,   L,   200, 200, 200)},
+    "admin:jsi18n":                    {"": (L,   L,   L,   200, 200, 200)},
+    # Without its query the autocomplete refuses everyone.
+    "admin:autocomplete":              {"": (L,   L,   L,   403, 403, 403)},
+    "admin:view_on_site":              {"": (L,   L,   L,   302, 302, 302)},
+    "admin:app_list":                  {"auth": (L, L, L, 404, 404, 200),
+                                        "networks": (L, L, L, 200, 200, 200),
+                                        "meetings": (L, L, L, 200, 200, 200),
+                                        "budget": (L, L, L, 200, 200, 200),
+                                        "reports": (L, L, L, 200, 200, 200)},
+    "route:admin/(?P<url>.*)$":        {"": (L,   L,   L,   404, 404, 404)},
+}
+
+# What the staff roles may do with each model in the admin: v view (list and change page),
+# a add, d delete, h history of changes, p set a password. Everyone else is sent to log in.
+#                              developer  head   admin
+ADMIN_MODELS = {
+    "auth.group":               ("",      "",    "vadh"),
+    "auth.user":                ("",      "",    "vadhp"),
+    # One municipality runs the portal: its row exists, so nobody adds another.
+    "networks.municipality":    ("vdh",   "vh",  "vdh"),
+    "networks.networkkind":     ("vadh",  "vh",  "vadh"),
+    "networks.networkgroup":    ("vadh",  "vh",  "vadh"),
+    "networks.district":        ("vadh",  "vh",  "vadh"),
+    "networks.organisation":    ("vadh",  "vh",  "vadh"),
+    "networks.person":          ("vadh",  "vh",  "vadh"),
+    "networks.forum":           ("vadh",  "vh",  "vadh"),
+    # The history of meetings and activities is the network developer's.
+    "meetings.meeting":         ("vadh",  "v",   "vadh"),
+    "meetings.meetingseries":   ("vadh",  "vh",  "vadh"),
+    "meetings.activity":        ("vadh",  "v",   "vadh"),
+    "budget.budgetyear":        ("vadh",  "vh",  "vadh"),
+    # Expenses and applications are changed on the budget pages only.
+    "budget.expense":           ("vh",    "v",   "vh"),
+    "budget.application":       ("vh",    "v",   "vh"),
+    "reports.annualreporttext": ("vadh",  "vh",  "vadh"),
+    # Report jobs are asked for on the report pages.
+    "reports.reportjob":        ("vdh",   "vh",  "vdh"),
+    # The login attempts django-axes records: the administrator's.
+    "axes.accessattempt":       ("",      "",    "vdh"),
+    "axes.accesslog":           ("",      "",    "vdh"),
+    "axes.accessfailurelog":    ("",      "",    "vdh"),
+}
+
+# How each kind of admin model page answers a staff role, by the letter it needs.
+ADMIN_PAGE_NEEDS = {
+    "changelist": "v",
+    "add": "a",
+    "change": "v",
+    "delete": "d",
+    "history": "h",
+    "simple_history": "h",
+    "password_change": "p",
+    "redirect": None,  # the bare object URL redirects to its change page for any staff
+}
+# fmt: on
+
+
+# --- walking the URL patterns ------------------------------------------------------------
+
+
+def walk_patterns(patterns=None, prefix="", namespace=""):
+    """Yield (key, route, pattern) for every URL pattern, through every include."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk_patterns(entry.url_patterns, route, inner)
+        else:
+            assert isinstance(entry, URLPattern)
+            key = f"{namespace}{entry.name}" if entry.name else f"route:{route}"
+            yield key, route, entry
+
+
+def admin_model_page(key, route):
+    """Return ("app.model", page) for a pattern of an admin model page, else None."""
+    if not route.startswith("admin/"):
+        return None
+    for label in ADMIN_MODEL_LABELS:
+        app, model = label.split(".")
+        if key.startswith(f"admin:{app}_{model}_"):
+            return label, key.removeprefix(f"admin:{app}_{model}_")
+        if key == f"route:admin/{app}/{model}/<path:object_id>/":
+            return label, "redirect"
+    # A model registered in the admin but missing from ADMIN_MODELS.
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        if route.startswith(f"admin/{label.replace('.', '/')}/"):
+            return label, None
+    return None
+
+
+ADMIN_MODEL_LABELS = list(ADMIN_MODELS)
+
+
+def expected_admin(label, page):
+    """Return the answers per role for an admin model page, from ADMIN_MODELS."""
+    needs = ADMIN_PAGE_NEEDS[page]
+    answers = [L, L, L]  # anonymous and the coordinators, who are not staff
+    for allowed in ADMIN_MODELS[label]:
+        if needs is None:
+            answers.append(302)
+        else:
+            answers.append(200 if needs in allowed else 403)
+    return tuple(answers)
+
+
+# --- the world the URLs point into ---------------------------------------------------------
+
+
+@pytest.fixture
+def world():
+    """Two groups of a kind, a coordinator of each, the staff roles, and group A's things."""
+    today = timezone.localdate()
+    MunicipalityFactory()
+    kind = NetworkKindFactory(name="Nätverk barn och unga", slug="barn-och-unga")
+    district = DistrictFactory(name="Hulta")
+    group_a = NetworkGroupFactory(kind=kind, name="Grupp A", slug="grupp-a", districts=[district])
+    group_b = NetworkGroupFactory(kind=kind, name="Grupp B", slug="grupp-b")
+    users = {
+        "anonymous": None,
+        "coordinator_a": coordinator_of(group_a, username="samordnare_a"),
+        "coordinator_b": coordinator_of(group_b, username="samordnare_b"),
+        "developer": user_with_role(Role.NETWORK_DEVELOPER),
+        "head": user_with_role(Role.HEAD_OF_ADMINISTRATION),
+        "admin": user_with_role(Role.ADMINISTRATOR),
+    }
+    meeting = MeetingFactory(group=group_a, date=today, notes_visibility=Visibility.RESTRICTED)
+    meeting.save()  # a second history record: a change to look at
+    internal = MeetingFactory(group=group_a, date=today, is_internal=True)
+    series = MeetingSeries.objects.create(description="Vårens möten")
+    activity = ActivityFactory(group=group_a, start_date=today)
+    internal_activity = ActivityFactory(group=group_a, start_date=today, is_internal=True)
+    budget_year = BudgetYearFactory(year=today.year)
+    KindAllocationFactory(budget_year=budget_year, kind=kind)
+    expense = ExpenseFactory(
+        budget_year=budget_year,
+        group=group_a,
+        date=today,
+        receipt=ContentFile(pdf_bytes(), name="kvitto.pdf"),
+    )
+    application = ApplicationFactory(budget_year=budget_year, group=group_a)
+    done = ReportJob.objects.create(
+        kind=ReportKind.ANNUAL,
+        year=today.year - 1,
+        status=JobStatus.DONE,
+        file=ContentFile(pdf_bytes(), name="arsrapport.pdf"),
+        finished_at=timezone.now(),
+    )
+    published = ReportJob.objects.create(
+        kind=ReportKind.ANNUAL,
+        year=today.year - 2,
+        status=JobStatus.DONE,
+        file=ContentFile(pdf_bytes(), name="arsrapport-publicerad.pdf"),
+        finished_at=timezone.now(),
+        is_published=True,
+        published_at=timezone.now(),
+    )
+    failed = ReportJob.objects.create(
+        kind=ReportKind.CALENDAR,
+        year=today.year - 1,
+        status=JobStatus.FAILED,
+        error_message="Något gick fel.",
+        finished_at=timezone.now(),
+    )
+    report_text = AnnualReportText.objects.create(year=today.year - 1, title="Årsrapport")
+    axes_request = {"user_agent": "test", "http_accept": "*/*", "path_info": "/konto/logga-in/"}
+    return {
+        "today": today,
+        "kind": kind,
+        "group_a": group_a,
+        "users": users,
+        "meeting": meeting,
+        "internal": internal,
+        "activity": activity,
+        "internal_activity": internal_activity,
+        "budget_year": budget_year,
+        "expense": expense,
+        "application": application,
+        "done": done,
+        "published": published,
+        "failed": failed,
+        # One object of each model the admin shows.
+        "admin_objects": {
+            "auth.group": Group.objects.first(),
+            "auth.user": users["coordinator_a"],
+            "networks.municipality": Municipality.objects.get(),
+            "networks.networkkind": kind,
+            "networks.networkgroup": group_a,
+            "networks.district": district,
+            "networks.organisation": OrganisationFactory(),
+            "networks.person": PersonFactory(),
+            "networks.forum": Forum.objects.create(name="Strategiska gruppen", slug="strategiska"),
+            "meetings.meeting": meeting,
+            "meetings.meetingseries": series,
+            "meetings.activity": activity,
+            "budget.budgetyear": budget_year,
+            "budget.expense": expense,
+            "budget.application": application,
+            "reports.annualreporttext": report_text,
+            "reports.reportjob": done,
+            "axes.accessattempt": AccessAttempt.objects.create(
+                username="okand", ip_address="192.0.2.1", failures_since_start=1, **axes_request
+            ),
+            "axes.accesslog": AccessLog.objects.create(
+                username="samordnare_a", ip_address="192.0.2.1", **axes_request
+            ),
+            "axes.accessfailurelog": AccessFailureLog.objects.create(
+                username="okand", ip_address="192.0.2.1", **axes_request
+            ),
+        },
+    }
+
+
+def page_urls(world):
+    """Return the URL to request for each case of each pattern in PAGES."""
+    today, meeting = world["today"], world["meeting"]
+    kind, group = world["kind"], world["group_a"]
+    slugs = {"kind_slug": kind.slug, "group_slug": group.slug}
+    content_type = ContentType.objects.get_for_model(Meeting)
+
+    def url(name, **kwargs):
+        return reverse(name, kwargs=kwargs)
+
+    return {
+        ("home", ""): "/",
+        ("networks:overview", ""): url("networks:overview"),
+        ("networks:search", ""): url("networks:search") + "?q=hulta",
+        ("networks:feed_all", ""): url("networks:feed_all"),
+        ("networks:kind_detail", ""): url("networks:kind_detail", kind_slug=kind.slug),
+        ("networks:feed_kind", ""): url("networks:feed_kind", kind_slug=kind.slug),
+        ("networks:group_detail", ""): url("networks:group_detail", **slugs),
+        ("networks:feed_group", ""): url("networks:feed_group", **slugs),
+        ("accessibility", ""): "/tillganglighet/",
+        ("login", ""): url("login"),
+        ("logout", ""): url("logout"),
+        ("password_change", ""): url("password_change"),
+        ("password_change_done", ""): url("password_change_done"),
+        ("password_reset", ""): url("password_reset"),
+        ("password_reset_done", ""): url("password_reset_done"),
+        # A link that is no longer valid: the page says so.
+        ("password_reset_confirm", ""): url(
+            "password_reset_confirm", uidb64="MQ", token="inte-giltig"
+        ),
+        ("password_reset_complete", ""): url("password_reset_complete"),
+        ("meetings:my_networks", ""): url("meetings:my_networks"),
+        ("meetings:meeting_list", ""): url("meetings:meeting_list"),
+        ("meetings:meeting_create", ""): url("meetings:meeting_create"),
+        ("meetings:meeting_series_create", ""): url("meetings:meeting_series_create"),
+        ("meetings:meeting_detail", "public"): meeting.get_absolute_url(),
+        ("meetings:meeting_detail", "internal"): world["internal"].get_absolute_url(),
+        ("meetings:meeting_edit", ""): url("meetings:meeting_edit", pk=meeting.pk),
+        ("meetings:meeting_cancel", ""): url("meetings:meeting_cancel", pk=meeting.pk),
+        ("meetings:meeting_history", ""): url("meetings:meeting_history", pk=meeting.pk),
+        ("meetings:activity_list", ""): url("meetings:activity_list"),
+        ("meetings:activity_create", ""): url("meetings:activity_create"),
+        ("meetings:activity_edit", "public"): world["activity"].get_absolute_url(),
+        ("meetings:activity_edit", "internal"): world["internal_activity"].get_absolute_url(),
+        ("meetings:calendar", ""): url("meetings:calendar"),
+        ("meetings:year_grid", ""): url("meetings:year_grid", year=today.year),
+        ("meetings:calendar_month", ""): url(
+            "meetings:calendar_month", year=today.year, month=today.month
+        ),
+        ("budget:overview_current", ""): url("budget:overview_current"),
+        ("budget:year_create", ""): url("budget:year_create"),
+        ("budget:overview", ""): url("budget:overview", year=today.year),
+        ("budget:overview_csv", ""): url("budget:overview_csv", year=today.year),
+        ("budget:year_close", ""): url("budget:year_close", year=today.year),
+        ("budget:expense_list", ""): url("budget:expense_list"),
+        ("budget:expense_create", ""): url("budget:expense_create"),
+        ("budget:expense_edit", ""): url("budget:expense_edit", pk=world["expense"].pk),
+        ("budget:expense_delete", ""): url("budget:expense_delete", pk=world["expense"].pk),
+        ("budget:expense_receipt", ""): url("budget:expense_receipt", pk=world["expense"].pk),
+        ("budget:application_list", ""): url("budget:application_list"),
+        ("budget:application_create", ""): url("budget:application_create"),
+        ("budget:application_detail", ""): world["application"].get_absolute_url(),
+        ("reports:report_list", ""): url("reports:report_list"),
+        ("reports:report_create", ""): url("reports:report_create"),
+        ("reports:published_list", ""): url("reports:published_list"),
+        ("reports:text_edit", ""): url("reports:text_edit", year=today.year - 1),
+        ("reports:job_detail", ""): url("reports:job_detail", pk=world["done"].pk),
+        ("reports:job_retry", ""): url("reports:job_retry", pk=world["failed"].pk),
+        ("reports:job_publish", ""): url("reports:job_publish", pk=world["done"].pk),
+        ("reports:job_download", "unpublished"): url("reports:job_download", pk=world["done"].pk),
+        ("reports:job_download", "published"): url(
+            "reports:job_download", pk=world["published"].pk
+        ),
+        ("admin:index", ""): url("admin:index"),
+        ("admin:login", ""): url("admin:login"),
+        ("admin:logout", ""): url("admin:logout"),
+        ("admin:password_change", ""): url("admin:password_change"),
+        ("admin:password_change_done", ""): url("admin:password_change_done"),
+        ("admin:jsi18n", ""): url("admin:jsi18n"),
+        ("admin:autocomplete", ""): url("admin:autocomplete"),
+        ("admin:view_on_site", ""): url(
+            "admin:view_on_site", content_type_id=content_type.pk, object_id=meeting.pk
+        ),
+        **{
+            ("admin:app_list", app): url("admin:app_list", app_label=app)
+            for app in ("auth", "networks", "meetings", "budget", "reports")
+        },
+        ("route:admin/(?P<url>.*)$", ""): "/admin/finns-inte/",
+    }
+
+
+def admin_model_url(label, page, obj):
+    """Return the URL of an admin model page for `obj`."""
+    base = f"/admin/{label.replace('.', '/')}/"
+    if page == "changelist":
+        return base
+    if page == "add":
+        return f"{base}add/"
+    if page == "redirect":
+        return f"{base}{obj.pk}/"
+    if page == "simple_history":
+        return f"{base}{obj.pk}/history/{obj.history.order_by('history_id').first().history_id}/"
+    if page == "password_change":
+        return f"{base}{obj.pk}/password/"
+    return f"{base}{obj.pk}/{page}/"
+
+
+# --- POSTs that must change nothing ------------------------------------------------------
+
+
+def post_cases(world):
+    """Return (pattern, url, data, answers per role or None where it is allowed, control role).
+
+    Valid data for group A's things, so that a missing permission check would show as a change.
+    """
+    today = world["today"]
+    group_a, meeting, expense = world["group_a"], world["meeting"], world["expense"]
+    later = (today + datetime.timedelta(days=7)).isoformat()
+    meeting_data = {
+        "owner": f"group:{group_a.pk}",
+        "status": "planned",
+        "date": later,
+        "start_time": "15:00",
+        "end_time": "17:00",
+        "place": "Ändrad plats",
+        "type": "ordinary",
+        "notes_visibility": "internal",
+    }
+    series_data = {
+        "owner": f"group:{group_a.pk}",
+        "first": later,
+        "last": (today + datetime.timedelta(days=21)).isoformat(),
+        "every_weeks": "1",
+        "start_time": "15:00",
+        "end_time": "17:00",
+        "place": "Biblioteket",
+        "type": "ordinary",
+    }
+    activity_data = {
+        "type": "activity_day",
+        "group": group_a.pk,
+        "area": "Ändrat område",
+        "start_date": today.isoformat(),
+    }
+    expense_data = {
+        "group": group_a.pk,
+        "date": today.isoformat(),
+        "amount": "100",
+        "category": "hosting",
+        "description": "Ändrad fika",
+    }
+    url = reverse
+    # Who may not: the answer they get. A coordinator of B who names group A in a form gets
+    # the form back with an error (200), like any other refused choice.
+    # fmt: off
+    #        anonymous coord A coord B developer head admin   (None: allowed)
+    return [
+        ("meetings:meeting_create", url("meetings:meeting_create"), meeting_data,
+         (L, None, 200, None, 403, None), "coordinator_a"),
+        ("meetings:meeting_series_create", url("meetings:meeting_series_create"), series_data,
+         (L, None, 200, None, 403, None), "coordinator_a"),
+        ("meetings:meeting_edit", url("meetings:meeting_edit", kwargs={"pk": meeting.pk}),
+         meeting_data, (L, None, 403, None, 403, None), "coordinator_a"),
+        ("meetings:meeting_cancel", url("meetings:meeting_cancel", kwargs={"pk": meeting.pk}),
+         {}, (L, None, 403, None, 403, None), "coordinator_a"),
+        ("meetings:activity_create", url("meetings:activity_create"), activity_data,
+         (L, None, 200, None, 403, None), "coordinator_a"),
+        ("meetings:activity_edit", world["activity"].get_absolute_url(), activity_data,
+         (L, None, 403, None, 403, None), "coordinator_a"),
+        ("budget:year_create", url("budget:year_create"),
+         {"year": str(today.year + 1), "pool_amount": "1000"},
+         (L, 403, 403, None, 403, None), "developer"),
+        ("budget:year_close", url("budget:year_close", kwargs={"year": today.year}), {},
+         (L, 403, 403, None, 403, None), "developer"),
+        ("budget:expense_create", url("budget:expense_create"), expense_data,
+         (L, None, 200, None, 403, None), "coordinator_a"),
+        ("budget:expense_edit", url("budget:expense_edit", kwargs={"pk": expense.pk}),
+         expense_data, (L, None, 404, None, 403, None), "coordinator_a"),
+        ("budget:expense_delete", url("budget:expense_delete", kwargs={"pk": expense.pk}), {},
+         (L, None, 404, None, 403, None), "coordinator_a"),
+        ("budget:application_create", url("budget:application_create"),
+         {"budget_year": world["budget_year"].pk, "group": group_a.pk,
+          "amount_requested": "1000", "purpose": "Sommarlovsaktiviteter"},
+         (L, None, 200, None, 403, None), "coordinator_a"),
+        ("budget:application_detail", world["application"].get_absolute_url(),
+         {"decision": "grant_all"}, (L, 403, 404, None, 403, None), "developer"),
+        ("reports:report_create", url("reports:report_create"),
+         {"kind": "annual", "year": str(today.year)}, (L, 403, 403, None, None, None), "head"),
+        ("reports:job_retry", url("reports:job_retry", kwargs={"pk": world["failed"].pk}), {},
+         (L, 403, 403, None, None, None), "head"),
+        ("reports:job_publish", url("reports:job_publish", kwargs={"pk": world["done"].pk}),
+         {"publicera": "ja"}, (L, 403, 403, None, None, None), "head"),
+        ("reports:text_edit", url("reports:text_edit", kwargs={"year": today.year - 1}),
+         {"title": "Ändrad titel"}, (L, 403, 403, None, 403, None), "developer"),
+    ]
+    # fmt: on
+
+
+STATE_MODELS = (
+    Meeting,
+    MeetingSeries,
+    Activity,
+    BudgetYear,
+    KindAllocation,
+    Expense,
+    Application,
+    ReportJob,
+    AnnualReportText,
+    KindReportText,
+)
+
+
+def database_state():
+    """Return every row of the models a POST could change."""
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in STATE_MODELS}
+
+
+# --- checking answers ----------------------------------------------------------------------
+
+
+def answer(response):
+    """Return a response as the table writes it: a status, or "login"."""
+    if response.status_code == 302:
+        path = response.get("Location", "").split("?", 1)[0]
+        if path in (resolve_url(settings.LOGIN_URL), reverse("admin:login")):
+            return L
+    return response.status_code
+
+
+def as_role(client, users, role):
+    client.logout()
+    if users[role] is not None:
+        client.force_login(users[role])
+
+
+def test_every_url_pattern_answers_each_role_as_the_table_says(client, world):
+    """Every URL pattern is in the table, and each role gets the answer the table gives."""
+    patterns = list(walk_patterns())
+
+    # Every pattern has an entry, and every entry a pattern.
+    missing, requests = [], []  # requests: (what, url, answers per role)
+    urls = page_urls(world)
+    seen_pages, seen_models = set(), set()
+    for key, route, _pattern in patterns:
+        model_page = admin_model_page(key, route)
+        if model_page is not None:
+            label, page = model_page
+            if label not in ADMIN_MODELS or page not in ADMIN_PAGE_NEEDS:
+                missing.append(f"{key} ({route})")
+                continue
+            seen_models.add(label)
+            obj = world["admin_objects"][label]
+            requests.append((key, admin_model_url(label, page, obj), expected_admin(label, page)))
+        elif key in PAGES:
+            seen_pages.add(key)
+            for case, expected in PAGES[key].items():
+                requests.append((f"{key} {case}".strip(), urls[(key, case)], expected))
+        else:
+            missing.append(f"{key} ({route})")
+    assert not missing, "URL patterns with no entry in the access table: " + ", ".join(missing)
+    stale = sorted(set(PAGES) - seen_pages) + sorted(set(ADMIN_MODELS) - seen_models)
+    assert not stale, "Entries in the access table for patterns that do not exist: " + ", ".join(
+        stale
+    )
+
+    # Every page answers every role as the table says.
+    users = world["users"]
+    wrong = []
+    for role_index, role in enumerate(ROLES):
+        as_role(client, users, role)
+        for what, url, expected in requests:
+            got = answer(client.get(url))
+            if got != expected[role_index]:
+                wrong.append(f"{what} as {role}: {got}, expected {expected[role_index]} ({url})")
+
+    # Forbidden POSTs change nothing; an allowed one (the control) does.
+    for what, url, data, refused, control in post_cases(world):
+        for role_index, role in enumerate(ROLES):
+            if refused[role_index] is None:
+                continue
+            as_role(client, users, role)
+            before = database_state()
+            got = answer(client.post(url, data))
+            if got != refused[role_index]:
+                wrong.append(f"POST {what} as {role}: {got}, expected {refused[role_index]}")
+            if database_state() != before:
+                wrong.append(f"POST {what} as {role} changed the database")
+        as_role(client, users, control)
+        with transaction.atomic():
+            before = database_state()
+            response = client.post(url, data)
+            if database_state() == before:
+                wrong.append(
+                    f"control: POST {what} as {control} changed nothing "
+                    f"({response.status_code}); the data above proves nothing"
+                )
+            transaction.set_rollback(True)
+    checked = sum(len(ROLES) for _ in requests)
+    assert not wrong, f"{len(wrong)} of {checked} answers differ:\n" + "\n".join(wrong)
