@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from . import accessibility
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="networks:overview"), name="home"),
     path("lokalsamverkan/", include("networks.urls")),
@@ -10,4 +12,5 @@ urlpatterns = [
     path("budget/", include("budget.urls")),
     path("rapporter/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("tillganglighet/", accessibility.statement, name="accessibility"),
 ]

@@ -21,6 +21,27 @@ admin.site.index_title = _("Administration")
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "website", "email", "phone"]
+    fieldsets = [
+        (None, {"fields": ["name", "website", "email", "phone"]}),
+        (
+            _("Accessibility statement"),
+            {
+                "description": _(
+                    "Shown on the accessibility statement, which every page's footer links "
+                    "to. Update it after each review of the portal's accessibility."
+                ),
+                "fields": [
+                    "accessibility_compliance",
+                    "accessibility_known_gaps",
+                    "accessibility_assessed_on",
+                    "accessibility_updated_on",
+                    "accessibility_contact_email",
+                    "accessibility_contact_phone",
+                    "accessibility_response_time",
+                ],
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
         # One municipality runs the portal: its row is edited, never duplicated.
@@ -100,6 +121,60 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "title", "organisation__name"]
     autocomplete_fields = ["organisation", "user"]
     inlines = [GroupRoleInline]
+    actions = ["export_personal_data", "remove_personal_data"]
+
+    @admin.action(description=_("Export the personal data (JSON)"), permissions=["change"])
+    def export_personal_data(self, request, queryset):
+        """Download all the portal keeps about the selected people (networks.personal_data)."""
+        import json
+
+        from django.http import HttpResponse
+
+        from .personal_data import person_export
+
+        people = [person_export(person) for person in queryset.select_related("user")]
+        response = HttpResponse(
+            json.dumps(people, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="personuppgifter.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(
+        description=_("Remove the selected people (archive rules apply)"), permissions=["delete"]
+    )
+    def remove_personal_data(self, request, queryset):
+        """Ask, then remove the selected people as personal_data.person_remove does."""
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+        from django.template.response import TemplateResponse
+
+        from .personal_data import people_remove
+
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/networks/person/remove_personal_data.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Remove personal data"),
+                    "people": queryset,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        try:
+            removals = people_remove(people=list(queryset.select_related("user")))
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            _("Removed: %(names)s. Their user accounts are anonymised and deactivated.")
+            % {"names": ", ".join(removal.person for removal in removals)},
+        )
+        return None
 
 
 @admin.register(Forum)

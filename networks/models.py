@@ -14,6 +14,14 @@ from .search import search_key
 RESERVED_KIND_SLUGS = frozenset({"sok"})
 
 
+class Compliance(models.TextChoices):
+    """How far the portal meets WCAG 2.1 AA, as an accessibility statement must say."""
+
+    FULL = "full", _("fully compliant")
+    PARTIAL = "partial", _("partially compliant")
+    NOT = "not", _("not compliant")
+
+
 class Municipality(models.Model):
     """The municipality that runs this portal: one row, edited in the admin."""
 
@@ -21,6 +29,44 @@ class Municipality(models.Model):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    # The accessibility statement (lag 2018:1937): what only the municipality can say.
+    accessibility_compliance = models.CharField(
+        _("compliance with the accessibility requirements"),
+        max_length=10,
+        choices=Compliance.choices,
+        default=Compliance.PARTIAL,
+    )
+    accessibility_known_gaps = models.TextField(
+        _("known accessibility gaps"),
+        blank=True,
+        help_text=_("Content that is not accessible and why; one paragraph per gap."),
+    )
+    accessibility_assessed_on = models.DateField(
+        _("accessibility assessed on"), null=True, blank=True
+    )
+    accessibility_updated_on = models.DateField(
+        _("accessibility statement updated on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the date of the assessment."),
+    )
+    accessibility_contact_email = models.EmailField(
+        _("e-mail for accessibility feedback"),
+        blank=True,
+        help_text=_("Empty: the municipality's e-mail."),
+    )
+    accessibility_contact_phone = models.CharField(
+        _("phone for accessibility feedback"),
+        max_length=50,
+        blank=True,
+        help_text=_("Empty: the municipality's phone."),
+    )
+    accessibility_response_time = models.CharField(
+        _("response time for accessibility feedback"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: within five working days."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -28,6 +74,20 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def accessibility_email(self) -> str:
+        """Return where to report inaccessibility: its own address, else the general one."""
+        return self.accessibility_contact_email or self.email
+
+    @property
+    def accessibility_phone(self) -> str:
+        return self.accessibility_contact_phone or self.phone
+
+    @property
+    def accessibility_statement_date(self):
+        """Return when the statement was last updated: that date, else the assessment's."""
+        return self.accessibility_updated_on or self.accessibility_assessed_on
 
 
 class District(models.Model):

@@ -1,6 +1,7 @@
 """Writes to the network registry: the loader of a municipality's data set."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -35,7 +36,18 @@ ADMIN_MODELS = {
     "reports": ("annualreporttext", "kindreporttext", "reportjob"),
 }
 ACCOUNT_ROLES = tuple(role.value for role in Role if role != Role.PUBLIC)
-MUNICIPALITY_FIELDS = ("name", "website", "email", "phone")
+MUNICIPALITY_FIELDS = (
+    "name",
+    "website",
+    "email",
+    "phone",
+    "accessibility_compliance",
+    "accessibility_known_gaps",
+    "accessibility_contact_email",
+    "accessibility_contact_phone",
+    "accessibility_response_time",
+)
+MUNICIPALITY_DATES = ("accessibility_assessed_on", "accessibility_updated_on")
 
 
 class DemoDataError(ValueError):
@@ -114,7 +126,11 @@ def demo_data_load(*, data: dict) -> LoadSummary:
 
     # One municipality runs a portal: the first data set loaded names it.
     if (municipality := data.get("municipality")) and not Municipality.objects.exists():
-        _save(Municipality(**{name: municipality.get(name, "") for name in MUNICIPALITY_FIELDS}))
+        values = {name: municipality[name] for name in MUNICIPALITY_FIELDS if name in municipality}
+        for name in MUNICIPALITY_DATES:
+            if municipality.get(name):
+                values[name] = date.fromisoformat(municipality[name])
+        _save(Municipality(**values))
         summary.count(Municipality._meta.verbose_name_plural, True)
 
     organisations = {}

@@ -1,6 +1,5 @@
 """Fixtures of the report tests: the Borås demo with its narrative, PDFs as text, the broker."""
 
-import contextlib
 import io
 import json
 import re
@@ -13,6 +12,7 @@ from pypdf import PdfReader
 
 from lokalsamverkan.celery import app as celery_app
 from reports.services import demo_report_texts_load
+from tests.workers import celery_broker  # noqa: F401 – the report tests import it from here
 
 DEMO = Path(settings.BASE_DIR) / "demo" / "boras-2017.json"
 
@@ -55,32 +55,3 @@ def jobs_in_process():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
-
-
-@contextlib.contextmanager
-def celery_broker(url: str, *, queue: str | None = None):
-    """Send tasks to a real broker at `url` (not in-process) while the block runs.
-
-    The app caches its connection pool and queues: both are dropped on the way in and out, so
-    no test leaks its broker into another.
-    """
-    conf = celery_app.conf
-    names = ("broker_url", "broker_read_url", "broker_write_url", "task_always_eager")
-    saved = {name: conf[name] for name in (*names, "task_default_queue")}
-
-    def reset():
-        # Only the app's references: kombu keeps its pools per URL, shared by the whole process.
-        celery_app._pool = None
-        celery_app.__dict__.pop("amqp", None)
-
-    conf.broker_url = conf.broker_read_url = conf.broker_write_url = url
-    conf.task_always_eager = False
-    if queue:
-        conf.task_default_queue = queue
-    reset()
-    try:
-        yield
-    finally:
-        reset()
-        for name, value in saved.items():
-            conf[name] = value
