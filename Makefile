@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install check-system lint format messages lock worker bench clean
+.PHONY: browser-tools run test install check-system lint format messages lock worker bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
@@ -32,6 +32,13 @@ run: check-system
 test: check-system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The browser tests' tools besides Chromium (apt-get install chromium): the Nu Html Checker,
+# pinned, in the git-ignored .tools/ (it runs on the machine's Java).
+VNU_VERSION := 26.9.27
+browser-tools:
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing. On Debian: apt-get install npm"; exit 1; }
+	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -52,9 +59,10 @@ lock: install
 worker: install
 	$(BIN)/celery -A lokalsamverkan worker --loglevel INFO
 
-# Time and memory of the PDF reports at demo size, 10× and 100×; rewrites BENCHMARKS.md.
+# The portal under load against Django's own ceiling, queries per page, and the PDF reports at
+# demo size, 10× and 100×, on a large synthetic municipality in PostgreSQL; rewrites BENCHMARKS.md.
 bench: check-system
-	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

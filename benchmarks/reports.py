@@ -13,6 +13,7 @@ The results replace the reports section of BENCHMARKS.md, with the command that 
 import argparse
 import datetime
 import io
+import json
 import multiprocessing
 import os
 import platform
@@ -38,8 +39,6 @@ def setup_django(database_url: str | None) -> None:
 
 
 def load_demo() -> None:
-    import json
-
     from django.core.management import call_command
 
     from reports.services import demo_report_texts_load
@@ -213,7 +212,10 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,10,100", help="comma-separated, e.g. 1,10,100")
     parser.add_argument("--year", type=int, default=2017)
-    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--output", default=str(ROOT / "BENCHMARKS.md"), help="'-' to write no Markdown"
+    )
+    parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
     args = parser.parse_args(argv)
     scales = sorted({int(scale) for scale in args.scales.split(",")})
@@ -236,9 +238,12 @@ def main(argv=None) -> None:
                 f"(before WeasyPrint {row['html_seconds']:.2f} s) peak {row['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
-    command = "python benchmarks/reports.py " + " ".join(argv or sys.argv[1:])
-    write_results(Path(args.output), command.strip(), rows)
-    print(f"Wrote {args.output}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows), encoding="utf-8")
+    if args.output != "-":
+        command = "python benchmarks/reports.py " + " ".join(argv or sys.argv[1:])
+        write_results(Path(args.output), command.strip(), rows)
+        print(f"Wrote {args.output}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lokalsamverkan.public_cache import public_page
 from networks import permissions
 from networks.models import NetworkKind
 
@@ -46,6 +47,7 @@ def calendar_today(request):
     return redirect("meetings:calendar_month", year=today.year, month=today.month)
 
 
+@public_page
 def year_grid(request, year):
     """Show a year's meeting dates per forum, kind and group, as bilaga 2 of the annual report."""
     if not _year_in_range(year):
@@ -72,6 +74,7 @@ def year_grid(request, year):
     )
 
 
+@public_page
 def month(request, year, month):
     """Show a month's meetings and activities day by day, cancelled ones marked."""
     if not (_year_in_range(year) and 1 <= month <= 12):

@@ -13,7 +13,7 @@ subscriber's calendar; SEQUENCE grows with every save.
 
 Each feed costs a fixed number of queries, however many meetings: its owner, a count of the
 meetings in the window with their latest change, and – unless the portal's cache still holds the
-rendered feed for that count and change – the meetings themselves.
+rendered feed for that count and change and the public data version – the meetings themselves.
 """
 
 import datetime
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone, vDuration
 
+from lokalsamverkan.public_cache import data_version, public_page
 from networks.models import Municipality, NetworkGroup, NetworkKind
 
 from .models import YEARS_AHEAD, Meeting, MeetingType
@@ -119,8 +120,13 @@ def _description(meeting: Meeting, url: str | None) -> str:
     return "\n".join(lines)
 
 
-def _event(meeting: Meeting, *, request, tz: ZoneInfo, with_kind: bool) -> Event:
-    """Return the VEVENT of one public meeting: public fields only."""
+def _event(meeting: Meeting, *, request, tz: ZoneInfo, with_kind: bool, shared: dict) -> Event:
+    """Return the VEVENT of one public meeting: public fields only.
+
+    `shared` keeps what is the same for every meeting of one owner, type and status (the title,
+    the description and the owner's page), so the feed of everything works it out once per owner
+    rather than once per meeting.
+    """
     if meeting.start_time:
         start = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=tz)
         # An end before the start can only come from data that bypassed validation: leave it out
@@ -133,7 +139,16 @@ def _event(meeting: Meeting, *, request, tz: ZoneInfo, with_kind: bool) -> Event
     else:
         # No time known: an all-day event (DTEND is exclusive, so the next day).
         start, end = meeting.date, meeting.date + datetime.timedelta(days=1)
-    url = _page_url(meeting, request)
+    key = (meeting.group_id, meeting.forum_id, meeting.kind_id, meeting.type, meeting.is_cancelled)
+    texts = shared.get(key)
+    if texts is None:
+        url = _page_url(meeting, request)
+        texts = shared[key] = (
+            _summary(meeting, with_kind=with_kind),
+            _description(meeting, url),
+            url,
+        )
+    summary, description, url = texts
     # Every save moves updated_at forward, so the seconds since creation only ever grow:
     # a SEQUENCE that needs no history query.
     sequence = max(0, int((meeting.updated_at - meeting.created_at).total_seconds()))
@@ -147,9 +162,9 @@ def _event(meeting: Meeting, *, request, tz: ZoneInfo, with_kind: bool) -> Event
         sequence=sequence,
         start=start,
         end=end,
-        summary=_summary(meeting, with_kind=with_kind),
+        summary=summary,
         location=meeting.place or None,
-        description=_description(meeting, url),
+        description=description,
         url=url,
         status="CANCELLED" if meeting.is_cancelled else "CONFIRMED",
     )
@@ -157,7 +172,7 @@ def _event(meeting: Meeting, *, request, tz: ZoneInfo, with_kind: bool) -> Event
 
 def _calendar(
     *, request, name: str, meetings, window: tuple[datetime.date, datetime.date], with_kind: bool
-) -> Calendar:
+) -> bytes:
     """Return the calendar of `meetings`, already limited to the window, with its VTIMEZONE."""
     first, last = window
     tzid = settings.TIME_ZONE
@@ -181,10 +196,18 @@ def _calendar(
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     calendar.add("X-WR-TIMEZONE", tzid)
     calendar.add_component(_vtimezone(tzid, first.year, last.year))
-    ordered = meetings.with_owner().order_by("date", F("start_time").asc(nulls_first=True), "pk")
-    for meeting in ordered:
-        calendar.add_component(_event(meeting, request=request, tz=tz, with_kind=with_kind))
-    return calendar
+    ordered = (
+        meetings.with_owner()
+        # The feed never shows these, and they are the long columns.
+        .defer("agenda", "notes", "follow_up")
+        .order_by("date", F("start_time").asc(nulls_first=True), "pk")
+    )
+    shared = {}
+    for meeting in ordered.iterator(chunk_size=2000):
+        calendar.add_component(
+            _event(meeting, request=request, tz=tz, with_kind=with_kind, shared=shared)
+        )
+    return calendar.to_ical()
 
 
 def _feed_response(
@@ -200,14 +223,23 @@ def _feed_response(
     in_window = meetings.dated_between(*window)
     state = in_window.aggregate(count=Count("pk"), changed=Max("updated_at"))
     address = request.build_absolute_uri(request.path)
-    fingerprint = (address, owner_key, window, state["count"], state["changed"], get_language())
+    # The data version moves on with every change to public data (lokalsamverkan.public_cache),
+    # so a renamed group or forum shows at once, not only when its meetings change.
+    fingerprint = (
+        address,
+        owner_key,
+        window,
+        state["count"],
+        state["changed"],
+        get_language(),
+        data_version(),
+    )
     key = "meetings.feed:" + hashlib.sha256(repr(fingerprint).encode()).hexdigest()
     rendered = cache.get(key)
     if rendered is None:
-        calendar = _calendar(
+        body = _calendar(
             request=request, name=name, meetings=in_window, window=window, with_kind=with_kind
         )
-        body = calendar.to_ical()
         rendered = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
         cache.set(key, rendered, SERVER_CACHE_SECONDS)
     body, etag = rendered
@@ -219,6 +251,7 @@ def _feed_response(
 
 
 @require_safe
+@public_page
 def all_feed(request):
     """Serve every public meeting: all groups, central forums and joint meetings."""
     municipality = Municipality.objects.first()
@@ -236,6 +269,7 @@ def all_feed(request):
 
 
 @require_safe
+@public_page
 def kind_feed(request, kind_slug):
     """Serve the public meetings of a kind's active groups and the kind's joint meetings."""
     kind = get_object_or_404(NetworkKind, slug=kind_slug)
@@ -250,6 +284,7 @@ def kind_feed(request, kind_slug):
 
 
 @require_safe
+@public_page
 def group_feed(request, kind_slug, group_slug):
     """Serve the public meetings of one active group."""
     group = get_object_or_404(

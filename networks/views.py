@@ -4,6 +4,7 @@ from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from lokalsamverkan.public_cache import public_page
 from meetings.feeds import subscription_links
 from meetings.models import Meeting
 
@@ -39,6 +40,7 @@ def _upcoming(meetings):
     return {"meetings": ahead[:UPCOMING_SHOWN], "more_meetings": len(ahead) > UPCOMING_SHOWN}
 
 
+@public_page
 def overview(request):
     """Show every kind with its goal and its active groups, and the feed of all meetings."""
     return render(
@@ -52,6 +54,7 @@ def overview(request):
     )
 
 
+@public_page
 def kind_detail(request, kind_slug):
     """Show a kind: goal, purpose, guidelines, active groups and upcoming joint meetings."""
     kind = get_object_or_404(_kinds_with_active_groups(), slug=kind_slug)
@@ -66,6 +69,7 @@ def kind_detail(request, kind_slug):
     )
 
 
+@public_page
 def group_detail(request, kind_slug, group_slug):
     """Show an active group: districts, running organisation, contacts and upcoming meetings."""
     group = get_object_or_404(
@@ -81,6 +85,7 @@ def group_detail(request, kind_slug, group_slug):
     )
 
 
+@public_page
 def search(request):
     """Answer "which network covers where I live?" by district or group name."""
     form = DistrictSearchForm(request.GET or None)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lokalsamverkan.public_cache import public_page
 from lokalsamverkan.views import forbidden
 from meetings.models import Meeting
 from networks import permissions
@@ -179,6 +180,7 @@ def job_download(request, pk):
     return response
 
 
+@public_page
 def published_list(request):
     """List the published annual reports, newest year first: public records anyone may read."""
     jobs = ReportJob.objects.published().order_by("-year", "-published_at")

@@ -54,3 +54,13 @@ def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     mode = "CI: skips fail" if STRICT else "skips allowed"
     return f"lokalsamverkan: database {engine}, {mode}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache: a page kept by an earlier test (whose rows are gone)
+    must never answer for this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

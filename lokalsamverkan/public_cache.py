@@ -1,0 +1,145 @@
+"""A cache of whole public pages for anonymous visitors, emptied whenever public data changes.
+
+The public pages (the overview, a kind, a group, the district search, the calendars, the
+published reports) are the same for every visitor who is not logged in, and they are what the
+many read. `public_page` keeps each rendered page in the portal's cache, keyed on its address,
+query string and language, together with the *data version* it was rendered at. Every save,
+delete or change of a many-to-many link of a model in the apps whose data the public pages show
+(networks, meetings, reports: groups, districts, people and their consent, roles, meetings,
+published reports …) moves the data version on, so the next visitor gets a freshly rendered
+page at once: a copy of an older version is never served, but rendered anew and replaced. A
+copy is kept at most `PUBLIC_PAGE_CACHE_SECONDS` (default ten minutes) anyway, because
+"upcoming" moves with the date.
+
+What is never cached or served from the cache:
+
+- any request carrying a session or a messages cookie: a logged-in user (who may see internal
+  meetings), or anyone with a message waiting, always gets a page of their own;
+- anything but GET and HEAD, and any response but a plain 200;
+- a response that sets a cookie (e.g. a CSRF token), carries messages, or is streamed.
+
+A hit costs no database query and one cache round trip (the data version and the page at once).
+
+Writes that bypass the model signals – `QuerySet.update()`, `bulk_create()`, raw SQL – do not
+move the version on by themselves; call `bump_data_version()` after them (the benchmark's
+builder does).
+"""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language
+
+VERSION_KEY = "public-page:version"
+# The apps whose models show on the public pages.
+PUBLIC_APPS = frozenset({"networks", "meetings", "reports"})
+DEFAULT_SECONDS = 600
+
+
+def _seconds() -> int:
+    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", DEFAULT_SECONDS)
+
+
+def data_version() -> int:
+    """Return the current data version, starting one if the cache has none."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh start after the cache was emptied: never reuse a version pages were kept under.
+        version = time.time_ns()
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_data_version() -> None:
+    """Move the data version on: every page cached so far is out of date."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _bump_now_and_after_commit() -> None:
+    # Now, so that later reads in this transaction see fresh pages; and after the commit, so
+    # that a page rendered by another process from the not yet committed state is never kept.
+    bump_data_version()
+    transaction.on_commit(bump_data_version)
+
+
+def data_changed(sender, **kwargs) -> None:
+    """Signal receiver: a row of a model the public pages show was saved, deleted or relinked."""
+    if sender._meta.app_label in PUBLIC_APPS:
+        _bump_now_and_after_commit()
+
+
+def connect_signals() -> None:
+    """Listen for changes to any model (called once, from the networks app's ready())."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(data_changed, dispatch_uid="public_cache.post_save")
+    post_delete.connect(data_changed, dispatch_uid="public_cache.post_delete")
+    m2m_changed.connect(data_changed, dispatch_uid="public_cache.m2m_changed")
+
+
+def _is_personal(request) -> bool:
+    """Tell whether the request carries state of its own: a session or waiting messages."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+
+
+def _key(request) -> str:
+    # Pages carry absolute addresses (the feeds' subscribe links), so the host counts too.
+    address = (
+        f"{request.scheme}://{request.get_host()}{request.path}"
+        f"?{request.META.get('QUERY_STRING', '')}|{get_language()}"
+    )
+    return "public-page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _cacheable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    if getattr(request, "_messages", None) is not None and len(messages.get_messages(request)):
+        return False
+    return not response.has_header("Set-Cookie")
+
+
+def public_page(view):
+    """Serve anonymous GET requests of `view` from the cache of public pages."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _is_personal(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        # One round trip: the current data version and the kept copy, with the version it
+        # was rendered at.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = data_version()
+        kept = found.get(key)
+        if kept is not None and kept[0] == version:
+            _version, content, headers = kept
+            response = HttpResponse(content, headers=headers)
+            etag = response.get("ETag")
+            if etag:
+                return get_conditional_response(request, etag=etag, response=response)
+            return response
+        response = view(request, *args, **kwargs)
+        if request.method == "GET" and _cacheable(request, response):
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache.set(key, (version, response.content, dict(response.items())), _seconds())
+        return response
+
+    return wrapper
