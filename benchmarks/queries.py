@@ -12,7 +12,6 @@ the coordinator's pages are never cached. Also prints a session of the coordinat
 import argparse
 import datetime
 import json
-import os
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,17 +19,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SETTINGS = "lokalsamverkan.settings.bench"
-COORDINATOR = "samordnare"
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+from benchmarks.synthetic import COORDINATOR, setup_django  # noqa: E402
 
 
 def targets() -> dict:
