@@ -457,12 +457,12 @@ def test_history_shows_who_changed_what_in_swedish(client, setting):
 # --- query budgets -----------------------------------------------------------------------
 
 # Every page: session + user + municipality (context processor) + the user's auth groups (role).
-# A coordinator: + their groups' ids; then the groups with their counts (annotations) + three
-# sliced prefetches (upcoming, lacking notes, not yet logged).
-MY_NETWORKS_COORDINATOR = 9
-# The developer: the groups with their counts + three prefetches + the upcoming meetings of
-# the forums and the kinds' joint meetings.
-MY_NETWORKS_DEVELOPER = 9
+# A coordinator: + their groups' ids; then the groups + three sliced prefetches (upcoming,
+# lacking notes, not yet logged) + one aggregate of the groups' meeting counts.
+MY_NETWORKS_COORDINATOR = 10
+# The developer: the groups + three prefetches + the counts + the upcoming meetings of the
+# forums and the kinds' joint meetings.
+MY_NETWORKS_DEVELOPER = 10
 # + the years with meetings + kinds and groups for the filters (fetched once, so a chosen
 # filter costs no query to validate) + the count and the page of meetings with their owners.
 MEETING_LIST = 9
