@@ -18,7 +18,11 @@ What is never cached or served from the cache:
 - anything but GET and HEAD, and any response but a plain 200;
 - a response that sets a cookie (e.g. a CSRF token), carries messages, or is streamed.
 
-A hit costs no database query and one cache round trip (the data version and the page at once).
+A hit costs no database query. Each process also keeps the pages it served last in its own
+memory (`LOCAL_BYTES` at most, least recently used first out), so a hit on such a page moves only
+the small data version from the shared cache, not the page – a feed of everything can be
+megabytes; other hits take two small round trips. The version is always read from the shared
+cache, so a change made through any process reaches every process's next request.
 
 Writes that bypass the model signals – `QuerySet.update()`, `bulk_create()`, raw SQL – do not
 move the version on by themselves; call `bump_data_version()` after them (the benchmark's
@@ -27,7 +31,9 @@ builder does).
 
 import functools
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,6 +47,44 @@ VERSION_KEY = "public-page:version"
 # The apps whose models show on the public pages.
 PUBLIC_APPS = frozenset({"networks", "meetings", "reports"})
 DEFAULT_SECONDS = 600
+# What one process keeps of the pages in its own memory, in bytes.
+LOCAL_BYTES = 32 * 1024 * 1024
+
+
+class _LocalPages:
+    """The pages this process served last, bounded in bytes: key → (version, content, headers,
+    expiry), the same tuple as in the shared cache, so a copy lives no longer here than there."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, version: int):
+        with self.lock:
+            kept = self.pages.get(key)
+            if kept is None or kept[0] != version or kept[3] < time.time():
+                return None
+            self.pages.move_to_end(key)
+            return kept
+
+    def put(self, key: str, kept: tuple) -> None:
+        size = len(kept[1])
+        if size > self.limit:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1])
+            self.pages[key] = kept
+            self.size += size
+            while self.size > self.limit:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped[1])
+
+
+_local = _LocalPages(LOCAL_BYTES)
 
 
 def _seconds() -> int:
@@ -121,15 +165,18 @@ def public_page(view):
         if request.method not in ("GET", "HEAD") or _is_personal(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        # One round trip: the current data version and the kept copy, with the version it
-        # was rendered at.
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
+        version = cache.get(VERSION_KEY)
         if version is None:
             version = data_version()
-        kept = found.get(key)
-        if kept is not None and kept[0] == version:
-            _version, content, headers = kept
+        kept = _local.get(key, version)
+        if kept is None:
+            kept = cache.get(key)
+            if kept is not None and kept[0] == version and kept[3] >= time.time():
+                _local.put(key, kept)
+            else:
+                kept = None
+        if kept is not None:
+            _version, content, headers, _expires = kept
             response = HttpResponse(content, headers=headers)
             etag = response.get("ETag")
             if etag:
@@ -139,7 +186,9 @@ def public_page(view):
         if request.method == "GET" and _cacheable(request, response):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(key, (version, response.content, dict(response.items())), _seconds())
+            kept = (version, response.content, dict(response.items()), time.time() + _seconds())
+            cache.set(key, kept, _seconds())
+            _local.put(key, kept)
         return response
 
     return wrapper

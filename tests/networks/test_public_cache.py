@@ -6,13 +6,13 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lokalsamverkan.public_cache import public_page
-from networks.models import GroupRole
+from lokalsamverkan.public_cache import _key, bump_data_version, public_page
+from networks.models import GroupRole, NetworkGroup
 from networks.permissions import Role
 from tests.factories.accounts import user_with_role
 from tests.factories.meetings import MeetingFactory
@@ -181,3 +181,25 @@ def test_saving_data_the_public_pages_do_not_show_keeps_the_cache(client, group)
     get(client, url)
     user_with_role(Role.HEAD_OF_ADMINISTRATION)
     assert queries_of(client, url)[0] == 0
+
+
+def test_a_change_made_by_another_process_reaches_this_ones_copy(client, group):
+    """Each process keeps the pages it served in its own memory too; a change saved through
+    another process (which only moves the shared data version on) still shows at the next
+    request here, and the page comes from this process's memory without the shared copy."""
+    url = group.get_absolute_url()
+    get(client, url)
+    cache.delete(_key(RequestFactory().get(url)))  # the shared copy is gone
+    assert queries_of(client, url)[0] == 0  # served from this process's memory
+    NetworkGroup.objects.filter(pk=group.pk).update(name="Bodagruppen")  # as another process
+    assert "Bodagruppen" not in get(client, url)  # no signal here: the version did not move
+    bump_data_version()  # what the other process's save does to the shared cache
+    assert "Bodagruppen" in get(client, url)
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=0)
+def test_a_copy_lives_no_longer_than_its_time(client, group):
+    """Upcoming meetings move with the date: no copy, shared or in memory, outlives its time."""
+    url = group.get_absolute_url()
+    get(client, url)
+    assert queries_of(client, url)[0] > 0
