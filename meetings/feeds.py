@@ -11,9 +11,9 @@ year YEARS_AHEAD years from now (later dates are refused as typing mistakes anyw
 Every event keeps its UID (from Meeting.uid) across edits, so an edit replaces the event in the
 subscriber's calendar; SEQUENCE grows with every save.
 
-Each feed costs a fixed number of queries, however many meetings: its owner, a count of the
-meetings in the window with their latest change, and – unless the portal's cache still holds the
-rendered feed for that count and change and the public data version – the meetings themselves.
+Each feed costs a fixed number of queries, however many meetings: its owner and the meetings.
+A rendered feed is kept, like every public page, in the cache of public pages
+(lokalsamverkan.public_cache), which any change to public data empties; a kept feed costs none.
 """
 
 import datetime
@@ -23,19 +23,17 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, F, Max
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from lokalsamverkan.public_cache import data_version, public_page
+from lokalsamverkan.public_cache import public_page
 from networks.models import Municipality, NetworkGroup, NetworkKind
 
 from .models import YEARS_AHEAD, Meeting, MeetingType
@@ -47,9 +45,6 @@ PRODID = "-//Lokal samverkan//Mötesflöde//SV"
 # Browsers and proxies may keep a feed for five minutes; calendar apps are asked to poll hourly.
 CACHE_SECONDS = 300
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
-# The portal keeps a rendered feed until its meetings change, and at most this long: renaming
-# a group or a forum does not touch its meetings, so that shows within ten minutes.
-SERVER_CACHE_SECONDS = 600
 
 
 def feed_window(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -210,39 +205,17 @@ def _calendar(
     return calendar.to_ical()
 
 
-def _feed_response(
-    request, *, name: str, meetings, with_kind: bool, filename: str, owner_key: tuple
-) -> HttpResponse:
-    """Return the feed of `meetings` as text/calendar, rendered or from the portal's cache.
-
-    Building a large feed takes the icalendar library a while, and calendar apps poll often.
-    A cheap count of the meetings in the window with their latest change tells whether a
-    rendered feed still holds; `owner_key` carries the names the feed shows of its owner.
-    """
+def _feed_response(request, *, name: str, meetings, with_kind: bool, filename: str) -> HttpResponse:
+    """Return the feed of `meetings` as text/calendar, with an ETag of its content."""
     window = feed_window()
-    in_window = meetings.dated_between(*window)
-    state = in_window.aggregate(count=Count("pk"), changed=Max("updated_at"))
-    address = request.build_absolute_uri(request.path)
-    # The data version moves on with every change to public data (lokalsamverkan.public_cache),
-    # so a renamed group or forum shows at once, not only when its meetings change.
-    fingerprint = (
-        address,
-        owner_key,
-        window,
-        state["count"],
-        state["changed"],
-        get_language(),
-        data_version(),
+    body = _calendar(
+        request=request,
+        name=name,
+        meetings=meetings.dated_between(*window),
+        window=window,
+        with_kind=with_kind,
     )
-    key = "meetings.feed:" + hashlib.sha256(repr(fingerprint).encode()).hexdigest()
-    rendered = cache.get(key)
-    if rendered is None:
-        body = _calendar(
-            request=request, name=name, meetings=in_window, window=window, with_kind=with_kind
-        )
-        rendered = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
-        cache.set(key, rendered, SERVER_CACHE_SECONDS)
-    body, etag = rendered
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = etag
@@ -264,7 +237,6 @@ def all_feed(request):
         meetings=Meeting.objects.published(),
         with_kind=True,
         filename="lokalsamverkan.ics",
-        owner_key=(name,),
     )
 
 
@@ -279,7 +251,6 @@ def kind_feed(request, kind_slug):
         meetings=Meeting.objects.published().of_kind(kind),
         with_kind=False,
         filename=f"lokalsamverkan-{kind.slug}.ics",
-        owner_key=(kind.pk, kind.name, kind.label),
     )
 
 
@@ -297,5 +268,4 @@ def group_feed(request, kind_slug, group_slug):
         meetings=Meeting.objects.published().for_group(group),
         with_kind=False,
         filename=f"lokalsamverkan-{group.kind.slug}-{group.slug}.ics",
-        owner_key=(group.pk, group.name, group.kind.name),
     )
