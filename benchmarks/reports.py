@@ -2,11 +2,12 @@
 
     .venv/bin/python benchmarks/reports.py [--scales 1,10,100] [--output BENCHMARKS.md]
 
-Builds a throwaway SQLite database (or uses --database-url), loads the Borås 2017 demo with its
-report narrative, and measures each report at each scale: 1 is the demo (20 groups, 125 meetings
-in 2017), 10 and 100 copy every group with its districts, meetings and activities 10 and 100
-times. Each build runs in a forked process so its peak memory is its own. "Before WeasyPrint" is
-gathering the data and rendering the HTML (`report_html`); the rest is WeasyPrint making the PDF.
+Builds a throwaway SQLite database (or uses --database-url), loads the default demo data set
+with its report narrative, and measures each report at each scale: 1 is the demo (20 groups,
+125 meetings in 2017), 10 and 100 copy every group with its districts, meetings and activities
+10 and 100 times. Each build runs in a forked process so its peak memory is its own.
+"Before WeasyPrint" is gathering the data and rendering the HTML (`report_html`); the rest is
+WeasyPrint making the PDF.
 The results replace the reports section of BENCHMARKS.md, with the command that produced them.
 """
 
@@ -41,12 +42,10 @@ def setup_django(database_url: str | None) -> None:
 def load_demo() -> None:
     from django.core.management import call_command
 
-    from reports.services import demo_report_texts_load
+    from benchmarks.synthetic import load_demo as load_demo_data
 
     call_command("migrate", verbosity=0)
-    call_command("loaddemo", stdout=io.StringIO())
-    data = json.loads((ROOT / "demo" / "boras-2017.json").read_text(encoding="utf-8"))
-    demo_report_texts_load(data=data)
+    load_demo_data()
 
 
 def grow_to(scale: int, current: int, year: int, original_ids: list[int]) -> None:

@@ -267,8 +267,8 @@ The benchmark database (`benchmarks/synthetic.py`, built in {info["build_seconds
 bulk_create): {sizes["kinds"]} kinds, {sizes["groups"]} groups (every twentieth inactive),
 {sizes["districts"]:,} districts, {sizes["meetings"]:,} meetings and {sizes["activities"]:,}
 activities over ten years (two of them ahead), {sizes["budget_years"]} budget years with
-{sizes["expenses"]:,} expenses and {sizes["applications"]:,} applications. The demo: the Borås
-2017 data set. A coordinator convenes five groups in each.
+{sizes["expenses"]:,} expenses and {sizes["applications"]:,} applications.
+The demo: the default data set of `manage.py loaddemo`. A coordinator convenes five groups in each.
 
 ## Pages under load
 

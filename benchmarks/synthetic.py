@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/synthetic.py --database-url postgres://…/lokalsamverkan_bench
     .venv/bin/python benchmarks/synthetic.py --demo --database-url postgres://…/lokalsamverkan_bench_demo
 
-Drops and recreates the database, migrates it and fills it: the demo (Borås 2017 with its report
-narrative), or the synthetic municipality – by default 200 groups in 6 kinds, 2 000 districts,
-10 years, 80 000 meetings, 20 000 activities and 10 years of budgets with spending and
+Drops and recreates the database, migrates it and fills it: the default demo data set (with
+its report narrative), or the synthetic municipality – by default 200 groups in 6 kinds, 2 000
+districts, 10 years, 80 000 meetings, 20 000 activities and 10 years of budgets with spending and
 applications – written with bulk_create in a few seconds. Both get a coordinator, `samordnare`,
 who convenes some groups. Prints the row counts as JSON.
 """
@@ -63,16 +63,12 @@ def setup_django(database_url: str) -> None:
 
 
 def load_demo() -> None:
-    """Load the Borås 2017 demo and its report narrative."""
+    """Load the default demo data set, with its report narrative."""
     import io
 
     from django.core.management import call_command
 
-    from reports.services import demo_report_texts_load
-
     call_command("loaddemo", stdout=io.StringIO())
-    data = json.loads((ROOT / "demo" / "boras-2017.json").read_text(encoding="utf-8"))
-    demo_report_texts_load(data=data)
 
 
 def _bulk(model, objects) -> list:

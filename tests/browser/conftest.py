@@ -15,7 +15,6 @@ CI, where they are installed, fails them.
 """
 
 import io
-import json
 import os
 import re
 import shutil
@@ -24,8 +23,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-
-from reports.services import demo_report_texts_load
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -48,7 +45,6 @@ WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 NARROW = {"width": 320, "height": 640}
 ZOOMED = {"width": 640, "height": 450}  # a 1280 px window at 200 %: see the module docstring
-DEMO = Path(settings.BASE_DIR) / "demo" / "boras-2017.json"
 
 
 def chromium_problem() -> str | None:
@@ -129,8 +125,7 @@ def demo_site(live_server, settings, tmp_path):
     Files (receipts, report PDFs) go to a temporary folder on disk, where a worker process can
     write them too.
     """
-    call_command("loaddemo", stdout=io.StringIO())
-    demo_report_texts_load(data=json.loads(DEMO.read_text(encoding="utf-8")))
+    call_command("loaddemo", stdout=io.StringIO())  # with the report narrative
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

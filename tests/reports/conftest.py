@@ -1,7 +1,6 @@
 """Fixtures of the report tests: the Borås demo with its narrative, PDFs as text, the broker."""
 
 import io
-import json
 import re
 from pathlib import Path
 
@@ -11,7 +10,6 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from lokalsamverkan.celery import app as celery_app
-from reports.services import demo_report_texts_load
 from tests.workers import celery_broker  # noqa: F401 – the report tests import it from here
 
 DEMO = Path(settings.BASE_DIR) / "demo" / "boras-2017.json"
@@ -20,7 +18,6 @@ DEMO = Path(settings.BASE_DIR) / "demo" / "boras-2017.json"
 def load_boras():
     """Load the Borås 2017 demo: registry, meetings, activities, budget and report narrative."""
     call_command("loaddemo", stdout=io.StringIO())
-    demo_report_texts_load(data=json.loads(DEMO.read_text(encoding="utf-8")))
 
 
 @pytest.fixture
