@@ -1,7 +1,6 @@
 """Writes to the network registry: the loader of a municipality's data set."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -46,8 +45,9 @@ MUNICIPALITY_FIELDS = (
     "accessibility_contact_email",
     "accessibility_contact_phone",
     "accessibility_response_time",
+    "accessibility_assessed_on",
+    "accessibility_updated_on",
 )
-MUNICIPALITY_DATES = ("accessibility_assessed_on", "accessibility_updated_on")
 
 
 class DemoDataError(ValueError):
@@ -126,11 +126,12 @@ def demo_data_load(*, data: dict) -> LoadSummary:
 
     # One municipality runs a portal: the first data set loaded names it.
     if (municipality := data.get("municipality")) and not Municipality.objects.exists():
-        values = {name: municipality[name] for name in MUNICIPALITY_FIELDS if name in municipality}
-        for name in MUNICIPALITY_DATES:
-            if municipality.get(name):
-                values[name] = date.fromisoformat(municipality[name])
-        _save(Municipality(**values))
+        # full_clean() in _save turns the ISO dates into dates, and refuses bad ones.
+        _save(
+            Municipality(
+                **{name: municipality[name] for name in MUNICIPALITY_FIELDS if name in municipality}
+            )
+        )
         summary.count(Municipality._meta.verbose_name_plural, True)
 
     organisations = {}
