@@ -13,39 +13,11 @@ from importlib import import_module
 
 from celery import shared_task
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from reports.services import orphan_report_files_delete
+
 logger = logging.getLogger(__name__)
-
-REPORTS_FOLDER = "reports"
-# A file younger than this may belong to a job being saved right now.
-ORPHAN_AGE = datetime.timedelta(days=1)
-
-
-def _files_under(storage, folder: str):
-    try:
-        folders, files = storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for name in files:
-        yield f"{folder}/{name}"
-    for sub in folders:
-        yield from _files_under(storage, f"{folder}/{sub}")
-
-
-def orphan_report_files_delete(*, now: datetime.datetime) -> int:
-    """Delete report files older than ORPHAN_AGE that no ReportJob refers to; return how many."""
-    from reports.models import ReportJob
-
-    kept = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
-    deleted = 0
-    for name in list(_files_under(default_storage, REPORTS_FOLDER)):
-        if name in kept or default_storage.get_modified_time(name) > now - ORPHAN_AGE:
-            continue
-        default_storage.delete(name)
-        deleted += 1
-    return deleted
 
 
 def housekeeping_run(*, now: datetime.datetime | None = None) -> dict:

@@ -44,9 +44,13 @@ class ReportJobQuerySet(models.QuerySet):
         return self.select_related("network_kind", "requested_by")
 
 
+# The storage folder of every report file.
+REPORTS_FOLDER = "reports"
+
+
 def report_upload_to(job, filename):
     """Keep every report under reports/<year>/; the service names the file."""
-    return f"reports/{job.year}/{filename}"
+    return f"{REPORTS_FOLDER}/{job.year}/{filename}"
 
 
 class ReportJob(models.Model):

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -27,11 +27,13 @@ from networks.services import LoadSummary
 
 from .models import (
     ACTIVE_STATUSES,
+    REPORTS_FOLDER,
     AnnualReportText,
     JobStatus,
     KindReportText,
     ReportJob,
     ReportKind,
+    report_upload_to,
 )
 from .pdf import html_to_pdf
 from .selectors import annual_report
@@ -128,7 +130,7 @@ def report_build(
 def report_file_name(job: ReportJob) -> str:
     """Return the storage name of a job's PDF: one name per job, so a rerun replaces it."""
     scope = f"-{job.network_kind.slug}" if job.network_kind_id else ""
-    return f"reports/{job.year}/{job.kind}-{job.year}{scope}-job{job.pk}.pdf"
+    return report_upload_to(job, f"{job.kind}-{job.year}{scope}-job{job.pk}.pdf")
 
 
 def _store_pdf(job: ReportJob, pdf: bytes) -> str:
@@ -340,6 +342,34 @@ def report_job_delete(*, job: ReportJob) -> None:
     if job.file:
         job.file.storage.delete(job.file.name)
     job.delete()
+
+
+# A file younger than this may belong to a job being saved right now.
+ORPHAN_AGE = datetime.timedelta(days=1)
+
+
+def _files_under(storage, folder: str):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _files_under(storage, f"{folder}/{sub}")
+
+
+def orphan_report_files_delete(*, now: datetime.datetime) -> int:
+    """Delete report files older than ORPHAN_AGE that no job refers to (left by a deleted job
+    or a worker killed while writing); return how many."""
+    kept = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
+    deleted = 0
+    for name in list(_files_under(default_storage, REPORTS_FOLDER)):
+        if name in kept or default_storage.get_modified_time(name) > now - ORPHAN_AGE:
+            continue
+        default_storage.delete(name)
+        deleted += 1
+    return deleted
 
 
 # --- the narrative -----------------------------------------------------------------------
