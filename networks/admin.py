@@ -1,5 +1,10 @@
-from django.contrib import admin
+import json
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -12,6 +17,7 @@ from .models import (
     Organisation,
     Person,
 )
+from .personal_data import people_remove, person_export
 
 admin.site.site_header = _("Local collaboration – administration")
 admin.site.site_title = _("Local collaboration")
@@ -126,12 +132,6 @@ class PersonAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export the personal data (JSON)"), permissions=["change"])
     def export_personal_data(self, request, queryset):
         """Download all the portal keeps about the selected people (networks.personal_data)."""
-        import json
-
-        from django.http import HttpResponse
-
-        from .personal_data import person_export
-
         people = [person_export(person) for person in queryset.select_related("user")]
         response = HttpResponse(
             json.dumps(people, ensure_ascii=False, indent=2),
@@ -146,12 +146,6 @@ class PersonAdmin(admin.ModelAdmin):
     )
     def remove_personal_data(self, request, queryset):
         """Ask, then remove the selected people as personal_data.person_remove does."""
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-        from django.template.response import TemplateResponse
-
-        from .personal_data import people_remove
-
         if request.POST.get("confirmed") != "yes":
             return TemplateResponse(
                 request,

@@ -16,6 +16,7 @@ and is not changed here. Login records of the account (django-axes) are deleted.
 import dataclasses
 from collections.abc import Iterable
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -129,17 +130,14 @@ def person_export(person: Person) -> dict:
         .count()
         for app_label, model_name in HISTORY_MODELS
     }
-    if apps.is_installed("axes"):
-        from axes.models import AccessLog
-
-        records["logins"] = [
-            {
-                "at": _value(log.attempt_time),
-                "ip_address": log.ip_address,
-                "logged_out_at": _value(log.logout_time),
-            }
-            for log in AccessLog.objects.filter(username=user.get_username())
-        ]
+    records["logins"] = [
+        {
+            "at": _value(log.attempt_time),
+            "ip_address": log.ip_address,
+            "logged_out_at": _value(log.logout_time),
+        }
+        for log in AccessLog.objects.filter(username=user.get_username())
+    ]
     data["records"] = records
     return data
 
@@ -180,12 +178,9 @@ def person_remove(*, person: Person) -> Removal:
     user = person.user
     person.delete()  # the roles go with the person (on_delete=CASCADE)
     if user is not None:
-        if apps.is_installed("axes"):
-            from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-            for model in (AccessAttempt, AccessFailureLog, AccessLog):
-                deleted, _counts = model.objects.filter(username=user.get_username()).delete()
-                removal.login_records_deleted += deleted
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            deleted, _counts = model.objects.filter(username=user.get_username()).delete()
+            removal.login_records_deleted += deleted
         removal.records_kept = sum(
             apps.get_model(app_label, model_name).objects.filter(**{field: user}).count()
             for app_label, model_name, field, _meaning in USER_LINKS
