@@ -284,8 +284,7 @@ is a POST through the same CSRF check, answered with a redirect.
 
 Django's test client against each database (`benchmarks/queries.py`): the queries of the
 first request (rendered) and of the second (from the cache of public pages, for anonymous
-visitors). The iCal feeds keep their own cache of the rendered feed, checked with two small
-queries (the owner, and the count and latest change of the meetings in the window).
+visitors; the iCal feeds too).
 
 {queries_table(info["queries_demo"], info["queries_large"])}
 
