@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from lokalsamverkan.views import forbidden
+from core.views import forbidden
 from networks import permissions
 from networks.models import NetworkKind
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from lokalsamverkan.views import add_service_errors, forbidden, int_or_none, selected_filters
+from core.views import add_service_errors, forbidden, int_or_none, selected_filters
 from networks import permissions
 
 from . import services

@@ -4,6 +4,8 @@ from django.views.generic import RedirectView
 
 from . import accessibility
 
+handler403 = "core.views.permission_denied"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="networks:overview"), name="home"),
     path("lokalsamverkan/", include("networks.urls")),

@@ -12,13 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from networks.models import Forum, NetworkGroup, NetworkKind, Organisation
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("public")
-    INTERNAL = "internal", _("internal (logged-in staff)")
-    RESTRICTED = "restricted", _("restricted (the group's coordinators and the network developer)")
+from networks.models import Forum, NetworkGroup, NetworkKind, Organisation, Visibility
 
 
 class MeetingType(models.TextChoices):

@@ -14,6 +14,15 @@ from .search import search_key
 RESERVED_KIND_SLUGS = frozenset({"sok"})
 
 
+class Visibility(models.TextChoices):
+    """Who may read a record's confidential parts (a meeting's notes …); the permissions module
+    decides what each level means for each role."""
+
+    PUBLIC = "public", _("public")
+    INTERNAL = "internal", _("internal (logged-in staff)")
+    RESTRICTED = "restricted", _("restricted (the group's coordinators and the network developer)")
+
+
 class Compliance(models.TextChoices):
     """How far the portal meets WCAG 2.1 AA, as an accessibility statement must say."""
 
@@ -286,6 +295,12 @@ class NetworkGroup(models.Model):
             "networks:group_detail",
             kwargs={"kind_slug": self.kind.slug, "group_slug": self.slug},
         )
+
+    @property
+    def choice_label(self) -> str:
+        """Return the name with its kind's short label, as choices show it: names repeat across
+        kinds."""
+        return f"{self.name} ({self.kind.label})"
 
 
 class Forum(models.Model):

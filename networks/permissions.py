@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 
-from .models import GroupRole, NetworkGroup
+from .models import GroupRole, NetworkGroup, Visibility
 
 
 class Role(StrEnum):
@@ -124,8 +124,6 @@ def visible_meetings_filter(user) -> Q:
 
 def can_view_notes(user, meeting) -> bool:
     """Return whether the user may read the notes of `meeting`, given their visibility."""
-    from meetings.models import Visibility
-
     if not can_view_meeting(user, meeting):
         return False
     if meeting.notes_visibility == Visibility.PUBLIC:

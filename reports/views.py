@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.views import forbidden
 from lokalsamverkan.public_cache import public_page
-from lokalsamverkan.views import forbidden
 from meetings.models import Meeting
 from networks import permissions
 from networks.models import NetworkKind

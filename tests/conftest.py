@@ -64,3 +64,28 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+class QueryCount:
+    """Count the database queries of a call, or of a page: the one query-budget helper."""
+
+    def __call__(self, function, *args, **kwargs):
+        """Return (what `function(*args, **kwargs)` returned, how many queries it ran)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            result = function(*args, **kwargs)
+        return result, len(queries)
+
+    def page(self, client, url, params=None) -> tuple[int, bytes]:
+        """Return (queries, content) of a GET that must answer 200."""
+        response, count = self(client.get, url, params or {})
+        assert response.status_code == 200, url
+        return count, response.content
+
+
+@pytest.fixture
+def query_count():
+    """The query-budget helper: `query_count.page(client, url)`, `query_count(function)`."""
+    return QueryCount()

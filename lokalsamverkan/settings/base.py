@@ -42,7 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "lokalsamverkan.security.RequestSizeLimitMiddleware",
+    "core.security.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "lokalsamverkan.security.SessionTimeoutMiddleware",
+    "core.security.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -105,7 +105,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "lokalsamverkan.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, so the
 # address of the connection counts). Set it to the real number, or clients can forge theirs.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -114,7 +114,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_LOG_RETENTION_DAYS = env.int("LOGIN_LOG_RETENTION_DAYS", default=90)
 
 # A login lasts at most 8 hours, and ends after 2 hours without a request
-# (lokalsamverkan.security.SessionTimeoutMiddleware) or when the browser is closed.
+# (core.security.SessionTimeoutMiddleware) or when the browser is closed.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -172,12 +172,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # The cache: Redis where CACHE_URL (or REDIS_URL) names one, degrading to "nothing cached"
-# while it is down (lokalsamverkan.cache); otherwise each process's memory.
+# while it is down (core.cache); otherwise each process's memory.
 CACHE_URL = env("CACHE_URL", default="") or env("REDIS_URL", default="")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "lokalsamverkan.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "lokalsamverkan",
         }
@@ -225,7 +225,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "lokalsamverkan.log.JsonFormatter"},
+        "json": {"()": "core.log.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
     },
     "handlers": {

@@ -35,7 +35,7 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 def resilient_cache(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "lokalsamverkan.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
         }
@@ -103,7 +103,7 @@ def test_with_redis_down_reports_say_so_and_everything_else_works(client, networ
 @override_settings(CACHES=resilient_cache(DEAD_REDIS))
 def test_a_dead_cache_misses_and_logs_once(caplog):
     """Every operation on an unreachable cache answers like an empty cache, with one warning."""
-    with caplog.at_level(logging.WARNING, logger="lokalsamverkan.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert cache.get("feed", "missing") == "missing"
         cache.set("feed", "x")
         assert cache.get_or_set("feed", lambda: "built") == "built"
@@ -112,7 +112,7 @@ def test_a_dead_cache_misses_and_logs_once(caplog):
         cache.delete_many(["a"])
         with pytest.raises(ValueError):
             cache.incr("counter")
-    assert len([r for r in caplog.records if r.name == "lokalsamverkan.cache"]) == 1
+    assert len([r for r in caplog.records if r.name == "core.cache"]) == 1
 
 
 @pytest.mark.redis

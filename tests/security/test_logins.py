@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lokalsamverkan.security import LAST_SEEN, LOGIN_AT
+from core.security import LAST_SEEN, LOGIN_AT
 from tests.factories.accounts import coordinator_of
 from tests.factories.networks import NetworkGroupFactory
 
@@ -145,7 +145,7 @@ def test_weak_passwords_are_refused(user):
 
 def test_the_address_behind_trusted_proxies_is_the_one_counted(rf, settings):
     """Behind one proxy the last X-Forwarded-For entry counts; a forged earlier one does not."""
-    from lokalsamverkan.security import client_ip
+    from core.security import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     assert client_ip(request) == "10.0.0.2"

@@ -60,7 +60,7 @@ def test_the_cache_is_redis_where_configured_and_memory_otherwise():
     """CACHE_URL (or REDIS_URL) gives the Redis cache that survives an outage."""
     backend = "settings.CACHES['default']['BACKEND']"
     assert production_value(backend) == "django.core.cache.backends.locmem.LocMemCache"
-    redis = "lokalsamverkan.cache.ResilientRedisCache"
+    redis = "core.cache.ResilientRedisCache"
     assert production_value(backend, CACHE_URL="redis://127.0.0.1:6379/1") == redis
     assert production_value(backend, REDIS_URL="redis://127.0.0.1:6379/1") == redis
 

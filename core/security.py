@@ -66,7 +66,7 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-@receiver(user_logged_in, dispatch_uid="lokalsamverkan.security.session_start")
+@receiver(user_logged_in, dispatch_uid="core.security.session_start")
 def session_start(sender, request, user, **kwargs):
     """Start the clocks of a fresh login (a re-login in the same browser starts them anew)."""
     if request is not None and hasattr(request, "session"):

@@ -1,0 +1,90 @@
+"""Form pieces every app's forms share: the browser's own date and time pickers, the numeric
+keyboard on a phone, choice labels, and the filter form of a list."""
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def count_input():
+    """Return a number input that opens the numeric keyboard on a phone."""
+    return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "count-input"})
+
+
+def capitalised(choices):
+    """Return choices with capitalised labels: the models' labels are lower case for prose."""
+    return [(value, capfirst(label)) for value, label in choices]
+
+
+def all_choice(label):
+    """Return the empty first choice of a filter ("All years", "All groups" …)."""
+    return [("", label)]
+
+
+def id_field(label):
+    """Return a filter field whose choices are ids (of kinds, groups …), given by the view."""
+    return forms.TypedChoiceField(label=label, coerce=int, required=False, empty_value=None)
+
+
+class ListFilterForm(forms.Form):
+    """Filters of a list, sent by GET so the page works without JavaScript.
+
+    The choices of years, kinds and groups come from the view, fetched once: the select and the
+    validation of a chosen value then cost no query of their own. A group is shown by its
+    `choice_label`. A subclass names in `filters` the QuerySet method that applies each field,
+    so `filter(queryset)` narrows a list by what was chosen; an invalid choice is shown, not
+    applied. Unless the visitor chose a year (or "all years"), the list opens on `default_year`.
+    """
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    group = id_field(_("Group"))
+
+    # field name → the QuerySet method that takes the chosen value
+    filters: dict[str, str] = {}
+
+    def __init__(self, data=None, *, years, groups, kinds=None, default_year=None, **kwargs):
+        if data is not None and default_year is not None and "year" not in data:
+            data = data.copy()
+            data["year"] = str(default_year)
+        super().__init__(data, **kwargs)
+        self.fields["year"].choices = all_choice(_("All years")) + [(y, y) for y in years]
+        if "kind" in self.fields:
+            self.fields["kind"].choices = all_choice(_("All kinds")) + [
+                (kind.pk, kind.name) for kind in kinds
+            ]
+        self.fields["group"].choices = all_choice(_("All groups")) + [
+            (group.pk, group.choice_label) for group in groups
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def chosen(self) -> dict:
+        """Return the valid filters chosen, by field name."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "") and name in self.fields
+        }
+
+    def filter(self, queryset):
+        """Return `queryset` narrowed by every filter chosen."""
+        for name, value in self.chosen().items():
+            queryset = getattr(queryset, self.filters[name])(value)
+        return queryset
