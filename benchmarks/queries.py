@@ -44,16 +44,16 @@ def targets() -> dict:
     latest_activity = Activity.objects.latest("start_date").start_date
     group_args = {"kind_slug": group.kind.slug, "group_slug": group.slug}
     public = {
-        "overview": reverse("networks:overview"),
+        "overview": reverse("portal:overview"),
         "kind": group.kind.get_absolute_url(),
         "group": group.get_absolute_url(),
-        "search": reverse("networks:search") + "?" + urlencode({"q": district.name.lower()}),
-        "group_feed": reverse("networks:feed_group", kwargs=group_args),
-        "kind_feed": reverse("networks:feed_kind", kwargs={"kind_slug": group.kind.slug}),
-        "all_feed": reverse("networks:feed_all"),
-        "year_calendar": reverse("meetings:year_grid", kwargs={"year": today.year}),
+        "search": reverse("portal:search") + "?" + urlencode({"q": district.name.lower()}),
+        "group_feed": reverse("portal:feed_group", kwargs=group_args),
+        "kind_feed": reverse("portal:feed_kind", kwargs={"kind_slug": group.kind.slug}),
+        "all_feed": reverse("portal:feed_all"),
+        "year_calendar": reverse("portal:year_grid", kwargs={"year": today.year}),
         "month_calendar": reverse(
-            "meetings:calendar_month", kwargs={"year": today.year, "month": today.month}
+            "portal:calendar_month", kwargs={"year": today.year, "month": today.month}
         ),
         "published_reports": reverse("reports:published_list"),
     }
@@ -104,7 +104,7 @@ def main(argv=None) -> None:
     from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client
 
-    from lokalsamverkan.public_cache import bump_data_version
+    from portal.public_cache import bump_data_version
 
     found = targets()
     bump_data_version()

@@ -408,7 +408,7 @@ def main(argv=None) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    from lokalsamverkan.public_cache import bump_data_version
+    from portal.public_cache import bump_data_version
 
     bump_data_version()
     print(json.dumps(counts()))

@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.demo import DemoDataError, LoadSummary
 from meetings.models import Activity
 from networks.models import NetworkGroup, NetworkKind
-from networks.services import DemoDataError, LoadSummary
 
 from . import services
 from .models import (

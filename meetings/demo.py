@@ -17,8 +17,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from core.demo import DemoDataError, LoadSummary
 from networks.models import Forum, NetworkGroup, NetworkKind, Organisation
-from networks.services import DemoDataError, LoadSummary
 
 from .models import Activity, ActivityType, Meeting, MeetingStatus, MeetingType, Visibility
 

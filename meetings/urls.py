@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import views
 
 app_name = "meetings"
 
@@ -16,7 +16,4 @@ urlpatterns = [
     path("aktiviteter/", views.activity_list, name="activity_list"),
     path("aktiviteter/ny/", views.activity_create, name="activity_create"),
     path("aktiviteter/<int:pk>/andra/", views.activity_edit, name="activity_edit"),
-    path("kalender/", calendar_views.calendar_today, name="calendar"),
-    path("kalender/<int:year>/", calendar_views.year_grid, name="year_grid"),
-    path("kalender/<int:year>/<int:month>/", calendar_views.month, name="calendar_month"),
 ]

@@ -5,8 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = _("Networks")
-
-    def ready(self):
-        from lokalsamverkan.public_cache import connect_signals
-
-        connect_signals()
+    # The models the staff roles reach in the admin (networks.services.role_group_setup).
+    staff_admin_models = (
+        "municipality",
+        "district",
+        "organisation",
+        "networkkind",
+        "networkgroup",
+        "forum",
+        "person",
+        "grouprole",
+    )

@@ -182,7 +182,7 @@ class NetworkKind(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("networks:kind_detail", kwargs={"kind_slug": self.slug})
+        return reverse("portal:kind_detail", kwargs={"kind_slug": self.slug})
 
     @property
     def label(self):
@@ -292,7 +292,7 @@ class NetworkGroup(models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "networks:group_detail",
+            "portal:group_detail",
             kwargs={"kind_slug": self.kind.slug, "group_slug": self.slug},
         )
 

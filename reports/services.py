@@ -21,9 +21,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from core.demo import LoadSummary
 from meetings.calendar import year_grid
 from networks.models import Municipality, NetworkKind
-from networks.services import LoadSummary
 
 from .models import (
     ACTIVE_STATUSES,

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.views import forbidden
-from lokalsamverkan.public_cache import public_page
 from meetings.models import Meeting
 from networks import permissions
 from networks.models import NetworkKind
+from portal.public_cache import public_page
 
 from .forms import AnnualReportTextForm, ReportRequestForm, ReportYearForm
 from .models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind

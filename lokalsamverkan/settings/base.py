@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "meetings",
     "budget",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -71,7 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lokalsamverkan.context_processors.site",
+                "portal.context_processors.site",
             ],
         },
     },
@@ -123,7 +124,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "meetings:my_networks"
-LOGOUT_REDIRECT_URL = "networks:overview"
+LOGOUT_REDIRECT_URL = "portal:overview"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish"))]
@@ -208,8 +209,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A job whose worker died unacknowledged goes back to the queue after this many seconds; it
 # must exceed the report task's hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
-# `celery -A lokalsamverkan beat` sends the nightly housekeeping (lokalsamverkan/tasks.py).
-CELERY_IMPORTS = ["lokalsamverkan.tasks"]
+# `celery -A lokalsamverkan beat` sends the nightly housekeeping (portal/tasks.py).
+CELERY_IMPORTS = ["portal.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "housekeeping": {"task": "lokalsamverkan.housekeeping", "schedule": crontab(hour=3, minute=30)},
 }

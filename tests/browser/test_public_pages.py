@@ -13,13 +13,13 @@ def public_pages() -> list[tuple[str, str]]:
     """Return (name, path) of every page anyone can open in the demo."""
     meeting = Meeting.objects.public().filter(date__year=2017).order_by("date").first()
     pages = [
-        ("overview", reverse("networks:overview")),
-        ("search", reverse("networks:search")),
-        ("search hit", reverse("networks:search") + "?q=bramhult"),
-        ("search miss", reverse("networks:search") + "?q=zzzz"),
-        ("calendar this month", reverse("meetings:calendar")),
-        ("year grid 2017", reverse("meetings:year_grid", args=[2017])),
-        ("month 2017-03", reverse("meetings:calendar_month", args=[2017, 3])),
+        ("overview", reverse("portal:overview")),
+        ("search", reverse("portal:search")),
+        ("search hit", reverse("portal:search") + "?q=bramhult"),
+        ("search miss", reverse("portal:search") + "?q=zzzz"),
+        ("calendar this month", reverse("portal:calendar")),
+        ("year grid 2017", reverse("portal:year_grid", args=[2017])),
+        ("month 2017-03", reverse("portal:calendar_month", args=[2017, 3])),
         ("meetings", reverse("meetings:meeting_list")),
         ("meeting", meeting.get_absolute_url()),
         ("activities", reverse("meetings:activity_list")),
@@ -27,7 +27,7 @@ def public_pages() -> list[tuple[str, str]]:
         ("login", reverse("login")),
         ("password reset", reverse("password_reset")),
         ("password reset sent", reverse("password_reset_done")),
-        ("accessibility statement", reverse("accessibility")),
+        ("accessibility statement", reverse("portal:accessibility")),
     ]
     pages += [(f"kind {kind.slug}", kind.get_absolute_url()) for kind in NetworkKind.objects.all()]
     pages += [
@@ -59,7 +59,7 @@ def test_the_not_found_page_passes_the_checks(pages):
 def test_a_search_error_is_tied_to_its_field(pages):
     """An empty search says what to do, next to the field, and the field points at it."""
     tab = pages("public")
-    page = tab.visit(reverse("networks:search") + "?q=", "search error")
+    page = tab.visit(reverse("portal:search") + "?q=", "search error")
     field = page.get_by_label("Din stadsdel eller ort")
     assert field.get_attribute("aria-invalid") == "true"
     described_by = field.get_attribute("aria-describedby").split()

@@ -276,11 +276,11 @@ def test_calendar_pages_query_count_does_not_grow(client, meeting_count):
     """At 125 and at 10 000 meetings the year and month pages cost the same few queries."""
     build_year(meeting_count)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("meetings:year_grid", args=[YEAR]))
+        response = client.get(reverse("portal:year_grid", args=[YEAR]))
     assert response.status_code == 200
     assert len(queries) == YEAR_PAGE_QUERIES, [q["sql"][:150] for q in queries.captured_queries]
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("meetings:calendar_month", args=[YEAR, 5]))
+        response = client.get(reverse("portal:calendar_month", args=[YEAR, 5]))
     assert response.status_code == 200
     assert len(queries) == MONTH_PAGE_QUERIES
 
@@ -295,7 +295,7 @@ def h1s(response):
 def test_year_page_shows_the_grid_in_swedish(client, registry):
     """The year page has one h1, the grid with bilaga 2's month labels, and the footnote."""
     held("24/8", forum=registry["forums"]["bra"], group=None, type=MeetingType.THEME_DAY)
-    response = client.get(reverse("meetings:year_grid", args=[YEAR]))
+    response = client.get(reverse("portal:year_grid", args=[YEAR]))
     assert response.status_code == 200
     assert [h.strip() for h in h1s(response)] == ["Kalender 2017"]
     html = response.content.decode()
@@ -312,7 +312,7 @@ def test_year_page_shows_the_grid_in_swedish(client, registry):
 def test_year_page_links_to_neighbouring_years_and_the_months(client, registry):
     """The year page leads to the previous and next year and to each month, keeping the filter."""
     response = client.get(
-        reverse("meetings:year_grid", args=[YEAR]), {"natverkstyp": registry["youth"].slug}
+        reverse("portal:year_grid", args=[YEAR]), {"natverkstyp": registry["youth"].slug}
     )
     html = response.content.decode()
     assert f'href="/kalender/2016/?natverkstyp={registry["youth"].slug}"' in html
@@ -323,7 +323,7 @@ def test_year_page_links_to_neighbouring_years_and_the_months(client, registry):
 
 def test_an_unknown_kind_is_explained_next_to_the_filter(client, registry):
     """A kind that does not exist gives a Swedish error beside the field and the whole grid."""
-    response = client.get(reverse("meetings:year_grid", args=[YEAR]), {"natverkstyp": "finns-inte"})
+    response = client.get(reverse("portal:year_grid", args=[YEAR]), {"natverkstyp": "finns-inte"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Det finns ingen sådan nätverkstyp" in html
@@ -334,21 +334,21 @@ def test_an_unknown_kind_is_explained_next_to_the_filter(client, registry):
 @pytest.mark.parametrize("year", [1999, timezone.localdate().year + 6])
 def test_years_no_meeting_can_have_are_not_found(client, year):
     """The calendar ends where a meeting's date must end: outside, 404."""
-    assert client.get(reverse("meetings:year_grid", args=[year])).status_code == 404
-    assert client.get(reverse("meetings:calendar_month", args=[year, 1])).status_code == 404
+    assert client.get(reverse("portal:year_grid", args=[year])).status_code == 404
+    assert client.get(reverse("portal:calendar_month", args=[year, 1])).status_code == 404
 
 
 def test_month_thirteen_is_not_found(client):
     """A month outside 1–12 is a 404, not an error."""
-    assert client.get(reverse("meetings:calendar_month", args=[YEAR, 13])).status_code == 404
+    assert client.get(reverse("portal:calendar_month", args=[YEAR, 13])).status_code == 404
 
 
 def test_internal_meetings_are_for_staff_only_on_both_pages(client, registry):
     """Anonymous visitors see no internal meeting; every staff role sees them."""
     hulta = registry["groups"]["Hulta"]
     held("22/3", group=hulta, is_internal=True, place="Kommunhuset, rum 7")
-    year_url = reverse("meetings:year_grid", args=[YEAR])
-    month_url = reverse("meetings:calendar_month", args=[YEAR, 3])
+    year_url = reverse("portal:year_grid", args=[YEAR])
+    month_url = reverse("portal:calendar_month", args=[YEAR, 3])
     assert "22/3" not in client.get(year_url).content.decode()
     assert "Kommunhuset, rum 7" not in client.get(month_url).content.decode()
     staff = [
@@ -379,7 +379,7 @@ def test_month_page_lists_each_day_with_its_meetings_and_activities(client, regi
         start_date=day("27/5"),
         end_date=day("28/5"),
     )
-    response = client.get(reverse("meetings:calendar_month", args=[YEAR, 5]))
+    response = client.get(reverse("portal:calendar_month", args=[YEAR, 5]))
     assert response.status_code == 200
     assert [h.strip() for h in h1s(response)] == ["Möten och aktiviteter i maj 2017"]
     html = response.content.decode()
@@ -396,13 +396,13 @@ def test_month_page_lists_each_day_with_its_meetings_and_activities(client, regi
 def test_a_cancelled_meeting_is_struck_through_and_says_so(client, registry):
     """A cancelled meeting stays in the month view, struck through and "Inställt" in words."""
     held("12/4", group=registry["groups"]["Boda"], status=MeetingStatus.CANCELLED)
-    html = client.get(reverse("meetings:calendar_month", args=[YEAR, 4])).content.decode()
+    html = client.get(reverse("portal:calendar_month", args=[YEAR, 4])).content.decode()
     assert re.search(r"<strong>Inställt:</strong> <s>.*Boda.*</s>", html, re.S)
 
 
 def test_month_page_links_to_the_neighbouring_months_and_the_year(client):
     """The month view leads to the month before, the month after and the whole year."""
-    html = client.get(reverse("meetings:calendar_month", args=[YEAR, 1])).content.decode()
+    html = client.get(reverse("portal:calendar_month", args=[YEAR, 1])).content.decode()
     assert 'href="/kalender/2016/12/"' in html
     assert 'href="/kalender/2017/2/"' in html
     assert 'href="/kalender/2017/"' in html
@@ -412,9 +412,9 @@ def test_month_page_links_to_the_neighbouring_months_and_the_year(client):
 def test_calendar_opens_on_this_month_in_stockholm(client):
     """/kalender/ sends the visitor to the current month, Swedish time."""
     today = timezone.localdate()
-    response = client.get(reverse("meetings:calendar"))
+    response = client.get(reverse("portal:calendar"))
     assert response.status_code == 302
-    assert response.url == reverse("meetings:calendar_month", args=[today.year, today.month])
+    assert response.url == reverse("portal:calendar_month", args=[today.year, today.month])
 
 
 def test_the_grid_component_renders_without_a_request(registry):

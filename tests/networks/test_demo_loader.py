@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from networks.demo import DemoDataError, demo_data_load
 from networks.models import (
     District,
     GroupRole,
@@ -15,7 +16,6 @@ from networks.models import (
     Organisation,
     Person,
 )
-from networks.services import DemoDataError, demo_data_load
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_demo_accounts_have_their_roles(boras):
 
 def test_sjomarken_finds_both_sandared_groups(boras, client):
     """On the demo, "sjomarken" finds the Sandared groups of both kinds that cover it."""
-    response = client.get(reverse("networks:search"), {"q": "sjomarken"})
+    response = client.get(reverse("portal:search"), {"q": "sjomarken"})
     found = {(r["group"].kind.slug, r["group"].slug) for r in response.context["results"]}
     assert found == {("barn-och-unga", "sandared"), ("ortsrad", "sandared")}
 

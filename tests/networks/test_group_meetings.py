@@ -120,9 +120,7 @@ def test_at_most_the_next_ten_meetings_are_listed(client, boda):
 def test_group_page_links_to_its_feed_as_webcal_and_https(client, boda):
     """The group page offers its calendar as a webcal:// link, an .ics link and an address."""
     html = client.get(boda.get_absolute_url()).content.decode()
-    path = reverse(
-        "networks:feed_group", kwargs={"kind_slug": "barn-och-unga", "group_slug": "boda"}
-    )
+    path = reverse("portal:feed_group", kwargs={"kind_slug": "barn-och-unga", "group_slug": "boda"})
     assert "Prenumerera på mötena i din kalender" in html
     assert f'href="webcal://testserver{path}"' in html
     assert f'href="http://testserver{path}"' in html
@@ -152,11 +150,11 @@ def test_kind_page_without_joint_meetings_has_no_empty_section(client, boda):
 
 def test_kind_page_and_overview_link_to_their_feeds(client, boda):
     """The kind page links to the kind's feed and the overview to the feed of everything."""
-    kind_feed = reverse("networks:feed_kind", kwargs={"kind_slug": "barn-och-unga"})
+    kind_feed = reverse("portal:feed_kind", kwargs={"kind_slug": "barn-och-unga"})
     kind_html = client.get(boda.kind.get_absolute_url()).content.decode()
     assert f'href="webcal://testserver{kind_feed}"' in kind_html
-    all_feed = reverse("networks:feed_all")
-    overview_html = client.get(reverse("networks:overview")).content.decode()
+    all_feed = reverse("portal:feed_all")
+    overview_html = client.get(reverse("portal:overview")).content.decode()
     assert f'href="webcal://testserver{all_feed}"' in overview_html
     assert f'href="http://testserver{all_feed}"' in overview_html
     assert "alla nätverk och centrala forum" in overview_html

@@ -66,13 +66,13 @@ def public_texts(client, setting):
     kind, group = setting["kind"], setting["group"]
     slugs = {"kind_slug": kind.slug, "group_slug": group.slug}
     urls = [
-        reverse("networks:overview"),
-        reverse("networks:kind_detail", kwargs={"kind_slug": kind.slug}),
-        reverse("networks:group_detail", kwargs=slugs),
-        reverse("networks:search") + "?q=norrby",
-        reverse("networks:feed_all"),
-        reverse("networks:feed_kind", kwargs={"kind_slug": kind.slug}),
-        reverse("networks:feed_group", kwargs=slugs),
+        reverse("portal:overview"),
+        reverse("portal:kind_detail", kwargs={"kind_slug": kind.slug}),
+        reverse("portal:group_detail", kwargs=slugs),
+        reverse("portal:search") + "?q=norrby",
+        reverse("portal:feed_all"),
+        reverse("portal:feed_kind", kwargs={"kind_slug": kind.slug}),
+        reverse("portal:feed_group", kwargs=slugs),
     ]
     texts = {}
     for url in urls:
@@ -120,7 +120,7 @@ def test_withdrawn_consent_leaves_the_public_pages_at_once(client, setting, with
     """Once consent is withdrawn, the next visitor sees the contact on no public page or feed."""
     before = public_texts(client, setting)  # also fills any cache of public pages
     group_page = reverse(
-        "networks:group_detail", kwargs={"kind_slug": "omradesnatverk", "group_slug": "norrby"}
+        "portal:group_detail", kwargs={"kind_slug": "omradesnatverk", "group_slug": "norrby"}
     )
     assert NAME in before[group_page] and PHONE in before[group_page]
 

@@ -58,19 +58,19 @@ def test_with_redis_down_reports_say_so_and_everything_else_works(client, networ
     kind, group = network["kind"], network["group"]
     with override_settings(CACHES=resilient_cache(DEAD_REDIS)), celery_broker(DEAD_REDIS):
         public = [
-            reverse("networks:overview"),
-            reverse("networks:kind_detail", args=[kind.slug]),
-            reverse("networks:group_detail", args=[kind.slug, group.slug]),
-            reverse("networks:search") + "?q=boda",
-            reverse("networks:feed_all"),
-            reverse("networks:feed_group", args=[kind.slug, group.slug]),
-            reverse("meetings:year_grid", args=[datetime.date.today().year]),
+            reverse("portal:overview"),
+            reverse("portal:kind_detail", args=[kind.slug]),
+            reverse("portal:group_detail", args=[kind.slug, group.slug]),
+            reverse("portal:search") + "?q=boda",
+            reverse("portal:feed_all"),
+            reverse("portal:feed_group", args=[kind.slug, group.slug]),
+            reverse("portal:year_grid", args=[datetime.date.today().year]),
             reverse("reports:published_list"),
         ]
         for url in public:
             assert client.get(url).status_code == 200, url
         # The feed is cached where the cache works; here it is built on every request.
-        assert client.get(reverse("networks:feed_all")).status_code == 200
+        assert client.get(reverse("portal:feed_all")).status_code == 200
 
         client.force_login(network["coordinator"])
         assert client.get(reverse("meetings:my_networks")).status_code == 200
@@ -142,7 +142,7 @@ def test_after_a_postgresql_restart_gunicorn_recovers_by_itself(tmp_path, static
         CONN_MAX_AGE="60",
         SECURE_SSL_REDIRECT="false",
     )
-    url = reverse("networks:group_detail", args=[network["kind"].slug, network["group"].slug])
+    url = reverse("portal:group_detail", args=[network["kind"].slug, network["group"].slug])
     log = tmp_path / "gunicorn.log"
     with Gunicorn(env=env, log=log) as server:
         status, _, body = server.request(url)

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from lokalsamverkan.tasks import housekeeping_task
+from portal.tasks import housekeeping_task
 from reports.models import JobStatus, ReportJob
 from tests.reports.test_worker import redis_problem, redis_url
 

@@ -186,28 +186,28 @@ def public_outputs(client, world):
     today, kind, group = world["today"], world["kind"], world["group"]
     slugs = {"kind_slug": kind.slug, "group_slug": group.slug}
     pages = {
-        "overview": reverse("networks:overview"),
-        "kind page": reverse("networks:kind_detail", kwargs={"kind_slug": kind.slug}),
-        "group page": reverse("networks:group_detail", kwargs=slugs),
-        "search by district": reverse("networks:search") + "?q=hulta",
-        "search by group": reverse("networks:search") + "?q=grupp",
+        "overview": reverse("portal:overview"),
+        "kind page": reverse("portal:kind_detail", kwargs={"kind_slug": kind.slug}),
+        "group page": reverse("portal:group_detail", kwargs=slugs),
+        "search by district": reverse("portal:search") + "?q=hulta",
+        "search by group": reverse("portal:search") + "?q=grupp",
         "meeting list": reverse("meetings:meeting_list") + "?year=",
         "activity list": reverse("meetings:activity_list") + "?year=",
         "calendar month": reverse(
-            "meetings:calendar_month", kwargs={"year": today.year, "month": today.month}
+            "portal:calendar_month", kwargs={"year": today.year, "month": today.month}
         ),
-        "calendar year": reverse("meetings:year_grid", kwargs={"year": today.year}),
+        "calendar year": reverse("portal:year_grid", kwargs={"year": today.year}),
         "published reports": reverse("reports:published_list"),
-        "accessibility statement": reverse("accessibility"),
+        "accessibility statement": reverse("portal:accessibility"),
         **{
             f"meeting page {meeting.pk}": meeting.get_absolute_url()
             for meeting in world["meetings"]
         },
     }
     feeds = {
-        "feed of everything": reverse("networks:feed_all"),
-        "feed of the kind": reverse("networks:feed_kind", kwargs={"kind_slug": kind.slug}),
-        "feed of the group": reverse("networks:feed_group", kwargs=slugs),
+        "feed of everything": reverse("portal:feed_all"),
+        "feed of the kind": reverse("portal:feed_kind", kwargs={"kind_slug": kind.slug}),
+        "feed of the group": reverse("portal:feed_group", kwargs=slugs),
     }
     texts = {}
     for what, url in pages.items():

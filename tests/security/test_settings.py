@@ -92,7 +92,7 @@ def test_production_logs_one_json_line_per_record_on_stdout():
 
 def test_every_page_has_the_security_headers_and_a_csp_without_inline_code(client):
     """Development and tests send the same policy as production: no inline code, no framing."""
-    response = client.get(reverse("networks:overview"))
+    response = client.get(reverse("portal:overview"))
     csp = response["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
     assert directives["default-src"] == "'self'"

@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lokalsamverkan.public_cache import public_page
+from core.years import FIRST_YEAR
+from meetings.calendar import month_days
+from meetings.calendar import year_grid as build_year_grid
+from meetings.models import YEARS_AHEAD
 from networks import permissions
 from networks.models import NetworkKind
 
-from .calendar import month_days
-from .calendar import year_grid as build_year_grid
-from .models import EARLIEST_YEAR, YEARS_AHEAD
+from .public_cache import public_page
 
 
 class KindFilterForm(forms.Form):
@@ -38,13 +39,13 @@ class KindFilterForm(forms.Form):
 
 def _year_in_range(year: int) -> bool:
     """Return whether a meeting can fall in `year` (the window a meeting's date must keep to)."""
-    return EARLIEST_YEAR <= year <= timezone.localdate().year + YEARS_AHEAD
+    return FIRST_YEAR <= year <= timezone.localdate().year + YEARS_AHEAD
 
 
 def calendar_today(request):
     """Send the visitor to this month's calendar (Swedish time)."""
     today = timezone.localdate()
-    return redirect("meetings:calendar_month", year=today.year, month=today.month)
+    return redirect("portal:calendar_month", year=today.year, month=today.month)
 
 
 @public_page

@@ -25,7 +25,7 @@ def empty_cache():
 
 
 def feed_of_everything(client):
-    response = client.get(reverse("networks:feed_all"))
+    response = client.get(reverse("portal:feed_all"))
     assert response.status_code == 200
     return response.content
 

@@ -13,7 +13,7 @@ subscriber's calendar; SEQUENCE grows with every save.
 
 Each feed costs a fixed number of queries, however many meetings: its owner and the meetings.
 A rendered feed is kept, like every public page, in the cache of public pages
-(lokalsamverkan.public_cache), which any change to public data empties; a kept feed costs none.
+(portal.public_cache), which any change to public data empties; a kept feed costs none.
 """
 
 import datetime
@@ -33,10 +33,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from lokalsamverkan.public_cache import public_page
+from meetings.models import YEARS_AHEAD, Meeting, MeetingType
 from networks.models import Municipality, NetworkGroup, NetworkKind
 
-from .models import YEARS_AHEAD, Meeting, MeetingType
+from .public_cache import public_page
 
 FEED_DAYS_BACK = 90
 # A constant domain, not the request's host: the UIDs must not change when the site moves.

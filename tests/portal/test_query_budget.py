@@ -74,8 +74,8 @@ def queries_for(client, url):
 def test_public_pages_query_count_does_not_grow(client, group_count):
     """At 20 and at 200 groups (and meetings) each public page runs the same few queries."""
     kinds, group = build_registry(group_count)
-    assert queries_for(client, reverse("networks:overview")) == OVERVIEW_QUERIES
+    assert queries_for(client, reverse("portal:overview")) == OVERVIEW_QUERIES
     assert queries_for(client, kinds[0].get_absolute_url()) == KIND_QUERIES
     assert queries_for(client, group.get_absolute_url()) == GROUP_QUERIES
     # "omrade" matches every district: the widest possible result.
-    assert queries_for(client, reverse("networks:search") + "?q=omrade") == SEARCH_QUERIES
+    assert queries_for(client, reverse("portal:search") + "?q=omrade") == SEARCH_QUERIES

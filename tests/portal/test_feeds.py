@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
+from portal.feeds import FEED_DAYS_BACK, UID_DOMAIN
 
-from meetings.feeds import FEED_DAYS_BACK, UID_DOMAIN
 from meetings.models import Meeting, MeetingStatus, MeetingType, Visibility
 from meetings.services import meeting_cancel, meeting_update
 from networks.models import Forum
@@ -57,10 +57,10 @@ def registry():
 def feed_urls(registry):
     boda = registry["boda"]
     return {
-        "all": reverse("networks:feed_all"),
-        "kind": reverse("networks:feed_kind", kwargs={"kind_slug": "barn-och-unga"}),
+        "all": reverse("portal:feed_all"),
+        "kind": reverse("portal:feed_kind", kwargs={"kind_slug": "barn-och-unga"}),
         "group": reverse(
-            "networks:feed_group", kwargs={"kind_slug": "barn-och-unga", "group_slug": boda.slug}
+            "portal:feed_group", kwargs={"kind_slug": "barn-och-unga", "group_slug": boda.slug}
         ),
     }
 
@@ -296,11 +296,11 @@ def test_an_unchanged_feed_answers_not_modified(client, registry):
 @pytest.mark.parametrize(
     ("name", "kwargs"),
     [
-        ("networks:feed_kind", {"kind_slug": "finns-inte"}),
-        ("networks:feed_group", {"kind_slug": "barn-och-unga", "group_slug": "finns-inte"}),
-        ("networks:feed_group", {"kind_slug": "finns-inte", "group_slug": "boda"}),
-        ("networks:feed_group", {"kind_slug": "omradesnatverk", "group_slug": "boda"}),
-        ("networks:feed_group", {"kind_slug": "barn-och-unga", "group_slug": "vilande"}),
+        ("portal:feed_kind", {"kind_slug": "finns-inte"}),
+        ("portal:feed_group", {"kind_slug": "barn-och-unga", "group_slug": "finns-inte"}),
+        ("portal:feed_group", {"kind_slug": "finns-inte", "group_slug": "boda"}),
+        ("portal:feed_group", {"kind_slug": "omradesnatverk", "group_slug": "boda"}),
+        ("portal:feed_group", {"kind_slug": "barn-och-unga", "group_slug": "vilande"}),
     ],
 )
 def test_unknown_kind_or_group_or_an_inactive_group_is_404(client, registry, name, kwargs):

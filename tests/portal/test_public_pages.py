@@ -34,10 +34,10 @@ def registry():
 def public_urls(registry):
     group, kind = registry["group"], registry["kind"]
     return [
-        reverse("networks:overview"),
+        reverse("portal:overview"),
         kind.get_absolute_url(),
         group.get_absolute_url(),
-        reverse("networks:search") + "?q=boda",
+        reverse("portal:search") + "?q=boda",
     ]
 
 
@@ -47,7 +47,7 @@ def text_of(response):
 
 def test_overview_lists_kinds_with_goal_and_groups_with_districts(client, registry):
     """The overview shows each kind's goal and each group with its districts."""
-    response = client.get(reverse("networks:overview"))
+    response = client.get(reverse("portal:overview"))
     assert response.status_code == 200
     html = text_of(response)
     assert "Områdesnätverk" in html
@@ -131,7 +131,7 @@ def test_group_url_needs_the_right_kind(client, registry):
     """A group is found under its own kind only: group names repeat across kinds."""
     other_kind = NetworkKindFactory(slug="barn-och-unga")
     url = reverse(
-        "networks:group_detail",
+        "portal:group_detail",
         kwargs={"kind_slug": other_kind.slug, "group_slug": registry["group"].slug},
     )
     assert client.get(url).status_code == 404
@@ -160,11 +160,11 @@ def test_unknown_address_is_a_swedish_404(client, db):
     assert response.status_code == 404
     html = text_of(response)
     assert "Sidan finns inte" in html
-    assert reverse("networks:search") in html
+    assert reverse("portal:search") in html
 
 
 def test_home_leads_to_the_overview(client, db):
     """The site's root sends visitors to the overview of networks."""
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("networks:overview")
+    assert response["Location"] == reverse("portal:overview")

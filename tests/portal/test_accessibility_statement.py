@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from networks.demo import demo_data_load
 from networks.models import Compliance, Municipality
-from networks.services import demo_data_load
 from tests.factories.networks import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ DIGG_FORM = "https://www.digg.se/tdosanmalan"
 
 
 def statement(client) -> str:
-    response = client.get(reverse("accessibility"))
+    response = client.get(reverse("portal:accessibility"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -27,11 +27,11 @@ def statement(client) -> str:
 def test_the_statement_is_public_and_linked_from_every_pages_footer(client):
     """Anyone reaches the statement, and the footer of the public pages links to it."""
     MunicipalityFactory()
-    assert reverse("accessibility") == "/tillganglighet/"
-    for url in [reverse("networks:overview"), reverse("networks:search"), reverse("login")]:
+    assert reverse("portal:accessibility") == "/tillganglighet/"
+    for url in [reverse("portal:overview"), reverse("portal:search"), reverse("login")]:
         page = client.get(url).content.decode()
         footer = page[page.index("<footer") :]
-        assert f'href="{reverse("accessibility")}"' in footer, url
+        assert f'href="{reverse("portal:accessibility")}"' in footer, url
     assert "<h1>Tillgänglighet för portalen Lokal samverkan</h1>" in statement(client)
 
 

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lokalsamverkan.public_cache import _key, bump_data_version, public_page
 from networks.models import GroupRole, NetworkGroup
 from networks.permissions import Role
+from portal.public_cache import _key, bump_data_version, public_page
 from tests.factories.accounts import user_with_role
 from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import (
@@ -57,10 +57,10 @@ def queries_of(client, url):
 def test_a_repeated_public_page_costs_no_database_query(client, group):
     """The second anonymous request of a public page comes from the cache: no query at all."""
     for url in (
-        reverse("networks:overview"),
+        reverse("portal:overview"),
         group.kind.get_absolute_url(),
         group.get_absolute_url(),
-        reverse("networks:search") + "?q=bodaskolan",
+        reverse("portal:search") + "?q=bodaskolan",
         reverse("reports:published_list"),
     ):
         rendered, first = queries_of(client, url)
@@ -73,10 +73,10 @@ def test_a_repeated_public_page_costs_no_database_query(client, group):
 def test_a_renamed_group_shows_at_once(client, group):
     """Renaming a group changes the cached overview, kind page, group page and search at once."""
     urls = [
-        reverse("networks:overview"),
+        reverse("portal:overview"),
         group.kind.get_absolute_url(),
         group.get_absolute_url(),
-        reverse("networks:search") + "?q=bodaskolan",
+        reverse("portal:search") + "?q=bodaskolan",
     ]
     for url in urls:
         assert "Boda" in get(client, url)
@@ -105,7 +105,7 @@ def test_a_withdrawn_consent_hides_the_contact_at_once(client, group):
 
 def test_a_removed_district_is_no_longer_found(client, group):
     """Taking a district from a group (a many-to-many change) empties the cached search."""
-    url = reverse("networks:search") + "?q=bodaskolan"
+    url = reverse("portal:search") + "?q=bodaskolan"
     assert group.get_absolute_url() in get(client, url)
     group.districts.clear()
     assert group.get_absolute_url() not in get(client, url)
@@ -113,11 +113,11 @@ def test_a_removed_district_is_no_longer_found(client, group):
 
 def test_a_deactivated_group_disappears_at_once(client, group):
     """A group made inactive leaves the cached overview, and its cached page answers 404."""
-    assert group.get_absolute_url() in get(client, reverse("networks:overview"))
+    assert group.get_absolute_url() in get(client, reverse("portal:overview"))
     get(client, group.get_absolute_url())
     group.active = False
     group.save()
-    assert group.get_absolute_url() not in get(client, reverse("networks:overview"))
+    assert group.get_absolute_url() not in get(client, reverse("portal:overview"))
     assert client.get(group.get_absolute_url()).status_code == 404
 
 
@@ -125,7 +125,7 @@ def test_logged_in_users_never_get_the_anonymous_copy(client, group):
     """Staff see internal meetings in the calendar, though anonymous visitors' copy is cached."""
     today = timezone.localdate()
     MeetingFactory(group=group, date=today, place="Hemligt rum", is_internal=True)
-    url = reverse("meetings:calendar_month", kwargs={"year": today.year, "month": today.month})
+    url = reverse("portal:calendar_month", kwargs={"year": today.year, "month": today.month})
     assert "Hemligt rum" not in get(client, url)
     client.force_login(user_with_role(Role.NETWORK_DEVELOPER))
     assert "Hemligt rum" in get(client, url)
@@ -135,7 +135,7 @@ def test_a_logged_in_users_page_is_never_kept_for_others(client, group):
     """A page rendered for a logged-in user is never served to an anonymous visitor."""
     today = timezone.localdate()
     MeetingFactory(group=group, date=today, place="Hemligt rum", is_internal=True)
-    url = reverse("meetings:calendar_month", kwargs={"year": today.year, "month": today.month})
+    url = reverse("portal:calendar_month", kwargs={"year": today.year, "month": today.month})
     client.force_login(user_with_role(Role.NETWORK_DEVELOPER))
     assert "Hemligt rum" in get(client, url)
     client.logout()
@@ -177,7 +177,7 @@ def test_posts_and_other_addresses_are_not_served_from_the_cache():
 
 def test_saving_data_the_public_pages_do_not_show_keeps_the_cache(client, group):
     """Only data the public pages show empties the cache: a user's login does not."""
-    url = reverse("networks:overview")
+    url = reverse("portal:overview")
     get(client, url)
     user_with_role(Role.HEAD_OF_ADMINISTRATION)
     assert queries_of(client, url)[0] == 0

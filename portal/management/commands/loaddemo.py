@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from budget.demo import demo_budget_load
+from core.demo import DemoDataError
 from meetings.demo import demo_meetings_load
-from networks.services import DemoDataError, demo_data_load
+from networks.demo import demo_data_load
 from reports.services import demo_report_texts_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"

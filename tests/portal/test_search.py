@@ -6,7 +6,7 @@ from tests.factories.networks import DistrictFactory, NetworkGroupFactory, Netwo
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = reverse("networks:search")
+SEARCH = reverse("portal:search")
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_no_match_says_so_and_links_to_all_networks(client, groups):
     """A search that finds nothing says so and offers the full list."""
     html = client.get(SEARCH, {"q": "Tokyo"}).content.decode()
     assert "0 nätverk täcker" in html
-    assert f'href="{reverse("networks:overview")}"' in html
+    assert f'href="{reverse("portal:overview")}"' in html
 
 
 @pytest.mark.parametrize(

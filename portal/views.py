@@ -1,16 +1,17 @@
-"""The public lokalsamverkan pages: no login, read only."""
+"""The public pages: no login, read only – the networks, the district search, the accessibility
+statement."""
 
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from lokalsamverkan.public_cache import public_page
-from meetings.feeds import subscription_links
 from meetings.models import Meeting
+from networks.forms import DistrictSearchForm
+from networks.models import NetworkGroup, NetworkKind
+from networks.search import search_key
 
-from .forms import DistrictSearchForm
-from .models import NetworkGroup, NetworkKind
-from .search import search_key
+from .feeds import subscription_links
+from .public_cache import public_page
 
 
 def _kinds_with_active_groups():
@@ -49,7 +50,7 @@ def overview(request):
         {
             "kinds": _kinds_with_active_groups(),
             "form": DistrictSearchForm(),
-            "feed": subscription_links(request, "networks:feed_all"),
+            "feed": subscription_links(request, "portal:feed_all"),
         },
     )
 
@@ -63,7 +64,7 @@ def kind_detail(request, kind_slug):
         "networks/networkkind_detail.html",
         {
             "kind": kind,
-            "feed": subscription_links(request, "networks:feed_kind", kind_slug=kind.slug),
+            "feed": subscription_links(request, "portal:feed_kind", kind_slug=kind.slug),
             **_upcoming(Meeting.objects.joint_of(kind)),
         },
     )
@@ -76,7 +77,7 @@ def group_detail(request, kind_slug, group_slug):
         NetworkGroup.objects.active().for_public_page(), kind__slug=kind_slug, slug=group_slug
     )
     feed = subscription_links(
-        request, "networks:feed_group", kind_slug=group.kind.slug, group_slug=group.slug
+        request, "portal:feed_group", kind_slug=group.kind.slug, group_slug=group.slug
     )
     return render(
         request,
@@ -105,3 +106,16 @@ def search(request):
         "networks/search.html",
         {"form": form, "results": results, "searched": form.is_bound},
     )
+
+
+# Where to complain when the municipality's answer does not satisfy: DIGG's form.
+DIGG_COMPLAINT_URL = "https://www.digg.se/tdosanmalan"
+
+
+def accessibility_statement(request):
+    """Show how accessible the portal is, its known gaps, and where to report a problem.
+
+    The municipality's parts (status, gaps, dates, contact) come from its row in the admin;
+    the template falls back to the general contact details where they are left empty.
+    """
+    return render(request, "accessibility.html", {"complaint_url": DIGG_COMPLAINT_URL})
