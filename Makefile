@@ -39,9 +39,12 @@ browser-tools:
 	@command -v npm >/dev/null 2>&1 || { echo "npm is missing. On Debian: apt-get install npm"; exit 1; }
 	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
 
+# ruff, and the layers contract (pyproject.toml, [tool.importlinter]): an import against the
+# layers fails the build.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

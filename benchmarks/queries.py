@@ -55,7 +55,7 @@ def targets() -> dict:
         "month_calendar": reverse(
             "portal:calendar_month", kwargs={"year": today.year, "month": today.month}
         ),
-        "published_reports": reverse("reports:published_list"),
+        "published_reports": reverse("portal:published_list"),
     }
     coordinator = {
         "my_networks": reverse("meetings:my_networks"),

@@ -60,7 +60,7 @@ def year_grid(request, year):
     )
     return render(
         request,
-        "meetings/year_grid.html",
+        "portal/year_grid.html",
         {
             "grid": grid,
             "year": year,
@@ -88,7 +88,7 @@ def month(request, year, month):
     )
     return render(
         request,
-        "meetings/calendar_month.html",
+        "portal/calendar_month.html",
         {
             "first": first,
             "days": days,

@@ -25,5 +25,6 @@ urlpatterns = [
     path("kalender/", calendar_views.calendar_today, name="calendar"),
     path("kalender/<int:year>/", calendar_views.year_grid, name="year_grid"),
     path("kalender/<int:year>/<int:month>/", calendar_views.month, name="calendar_month"),
+    path("rapporter/publicerade/", views.published_list, name="published_list"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
 ]

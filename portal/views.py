@@ -1,5 +1,5 @@
-"""The public pages: no login, read only – the networks, the district search, the accessibility
-statement."""
+"""The public pages: no login, read only – the networks, the district search, the published
+annual reports, the accessibility statement."""
 
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +9,7 @@ from meetings.models import Meeting
 from networks.forms import DistrictSearchForm
 from networks.models import NetworkGroup, NetworkKind
 from networks.search import search_key
+from reports.models import ReportJob
 
 from .feeds import subscription_links
 from .public_cache import public_page
@@ -46,7 +47,7 @@ def overview(request):
     """Show every kind with its goal and its active groups, and the feed of all meetings."""
     return render(
         request,
-        "networks/overview.html",
+        "portal/overview.html",
         {
             "kinds": _kinds_with_active_groups(),
             "form": DistrictSearchForm(),
@@ -61,7 +62,7 @@ def kind_detail(request, kind_slug):
     kind = get_object_or_404(_kinds_with_active_groups(), slug=kind_slug)
     return render(
         request,
-        "networks/networkkind_detail.html",
+        "portal/kind_detail.html",
         {
             "kind": kind,
             "feed": subscription_links(request, "portal:feed_kind", kind_slug=kind.slug),
@@ -81,7 +82,7 @@ def group_detail(request, kind_slug, group_slug):
     )
     return render(
         request,
-        "networks/networkgroup_detail.html",
+        "portal/group_detail.html",
         {"group": group, "feed": feed, **_upcoming(Meeting.objects.for_group(group))},
     )
 
@@ -103,9 +104,16 @@ def search(request):
         ]
     return render(
         request,
-        "networks/search.html",
+        "portal/search.html",
         {"form": form, "results": results, "searched": form.is_bound},
     )
+
+
+@public_page
+def published_list(request):
+    """List the published annual reports, newest year first: public records anyone may read."""
+    jobs = ReportJob.objects.published().order_by("-year", "-published_at")
+    return render(request, "portal/published_list.html", {"jobs": jobs})
 
 
 # Where to complain when the municipality's answer does not satisfy: DIGG's form.
@@ -118,4 +126,4 @@ def accessibility_statement(request):
     The municipality's parts (status, gaps, dates, contact) come from its row in the admin;
     the template falls back to the general contact details where they are left empty.
     """
-    return render(request, "accessibility.html", {"complaint_url": DIGG_COMPLAINT_URL})
+    return render(request, "portal/accessibility.html", {"complaint_url": DIGG_COMPLAINT_URL})

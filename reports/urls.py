@@ -7,7 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("skapa/", views.report_create, name="report_create"),
-    path("publicerade/", views.published_list, name="published_list"),
     path("text/<int:year>/", views.text_edit, name="text_edit"),
     path("<int:pk>/", views.job_detail, name="job_detail"),
     path("<int:pk>/forsok-igen/", views.job_retry, name="job_retry"),

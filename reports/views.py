@@ -21,7 +21,6 @@ from core.views import forbidden
 from meetings.models import Meeting
 from networks import permissions
 from networks.models import NetworkKind
-from portal.public_cache import public_page
 
 from .forms import AnnualReportTextForm, ReportRequestForm, ReportYearForm
 from .models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind
@@ -178,13 +177,6 @@ def job_download(request, pk):
     if not job.is_published:
         response["Cache-Control"] = "private, no-store"
     return response
-
-
-@public_page
-def published_list(request):
-    """List the published annual reports, newest year first: public records anyone may read."""
-    jobs = ReportJob.objects.published().order_by("-year", "-published_at")
-    return render(request, "reports/published_list.html", {"jobs": jobs})
 
 
 @login_required

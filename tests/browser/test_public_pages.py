@@ -23,7 +23,7 @@ def public_pages() -> list[tuple[str, str]]:
         ("meetings", reverse("meetings:meeting_list")),
         ("meeting", meeting.get_absolute_url()),
         ("activities", reverse("meetings:activity_list")),
-        ("published reports", reverse("reports:published_list")),
+        ("published reports", reverse("portal:published_list")),
         ("login", reverse("login")),
         ("password reset", reverse("password_reset")),
         ("password reset sent", reverse("password_reset_done")),

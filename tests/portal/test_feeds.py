@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
-from portal.feeds import FEED_DAYS_BACK, UID_DOMAIN
 
 from meetings.models import Meeting, MeetingStatus, MeetingType, Visibility
 from meetings.services import meeting_cancel, meeting_update
 from networks.models import Forum
+from portal.feeds import FEED_DAYS_BACK, UID_DOMAIN
 from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import (
     MunicipalityFactory,

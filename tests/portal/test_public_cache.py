@@ -61,7 +61,7 @@ def test_a_repeated_public_page_costs_no_database_query(client, group):
         group.kind.get_absolute_url(),
         group.get_absolute_url(),
         reverse("portal:search") + "?q=bodaskolan",
-        reverse("reports:published_list"),
+        reverse("portal:published_list"),
     ):
         rendered, first = queries_of(client, url)
         assert rendered > 0, url

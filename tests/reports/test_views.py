@@ -176,7 +176,7 @@ def test_a_published_annual_report_is_a_public_download(client, fake_pdf):
     assert "Publicera årsredovisningen" in page
     staff.post(reverse("reports:job_publish", args=[job.pk]), {"publicera": "ja"})
     staff.logout()
-    listing = client.get(reverse("reports:published_list"))
+    listing = client.get(reverse("portal:published_list"))
     assert listing.status_code == 200 and h1_count(listing) == 1
     download = reverse("reports:job_download", args=[job.pk])
     assert download in listing.content.decode()

@@ -65,7 +65,7 @@ def test_with_redis_down_reports_say_so_and_everything_else_works(client, networ
             reverse("portal:feed_all"),
             reverse("portal:feed_group", args=[kind.slug, group.slug]),
             reverse("portal:year_grid", args=[datetime.date.today().year]),
-            reverse("reports:published_list"),
+            reverse("portal:published_list"),
         ]
         for url in public:
             assert client.get(url).status_code == 200, url

@@ -197,7 +197,7 @@ def public_outputs(client, world):
             "portal:calendar_month", kwargs={"year": today.year, "month": today.month}
         ),
         "calendar year": reverse("portal:year_grid", kwargs={"year": today.year}),
-        "published reports": reverse("reports:published_list"),
+        "published reports": reverse("portal:published_list"),
         "accessibility statement": reverse("portal:accessibility"),
         **{
             f"meeting page {meeting.pk}": meeting.get_absolute_url()
