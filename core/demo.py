@@ -18,3 +18,10 @@ class LoadSummary:
 
     def __str__(self):
         return ", ".join(f"{label}: {n}" for label, n in self.created.items())
+
+
+def validated_save(instance):
+    """Validate a row of a data set as the admin would (full_clean), save it and return it."""
+    instance.full_clean()
+    instance.save()
+    return instance

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from core.demo import DemoDataError, LoadSummary
+from core.demo import DemoDataError, LoadSummary, validated_save
 
 from .models import (
     District,
@@ -18,7 +18,7 @@ from .models import (
 from .permissions import ROLE_GROUPS, Role
 from .services import role_group_setup
 
-ACCOUNT_ROLES = tuple(role.value for role in Role if role != Role.PUBLIC)
+ACCOUNT_ROLES = tuple(role for role in Role if role != Role.PUBLIC)
 MUNICIPALITY_FIELDS = (
     "name",
     "website",
@@ -34,12 +34,6 @@ MUNICIPALITY_FIELDS = (
 )
 
 
-def _save(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 def _ensure(model, summary: LoadSummary, lookup: dict, values: dict):
     """Return the row with natural key `lookup`, creating it from `values` if it is missing.
 
@@ -49,7 +43,7 @@ def _ensure(model, summary: LoadSummary, lookup: dict, values: dict):
     instance = model.objects.filter(**lookup).first()
     created = instance is None
     if created:
-        instance = _save(model(**lookup, **values))
+        instance = validated_save(model(**lookup, **values))
     summary.count(model._meta.verbose_name_plural, created)
     return instance
 
@@ -57,7 +51,7 @@ def _ensure(model, summary: LoadSummary, lookup: dict, values: dict):
 def _district(summary: LoadSummary, name: str) -> District:
     district = District.objects.filter(name__iexact=name).first()
     summary.count(District._meta.verbose_name_plural, district is None)
-    return district or _save(District(name=name))
+    return district or validated_save(District(name=name))
 
 
 def _cadence(kind_data: dict) -> tuple[int | None, int | None]:
@@ -109,8 +103,8 @@ def demo_data_load(*, data: dict) -> LoadSummary:
 def _municipality_load(summary: LoadSummary, municipality: dict | None) -> None:
     """Create the municipality running the portal: the first data set loaded names it."""
     if municipality and not Municipality.objects.exists():
-        # full_clean() in _save turns the ISO dates into dates, and refuses bad ones.
-        _save(
+        # full_clean() in validated_save turns the ISO dates into dates, and refuses bad ones.
+        validated_save(
             Municipality(
                 **{name: municipality[name] for name in MUNICIPALITY_FIELDS if name in municipality}
             )
@@ -214,7 +208,8 @@ def _kind_load(summary, kind_data: dict, kind_order: int, organisations, people)
 def demo_account_create(*, username: str, password: str, role: str, person: Person | None):
     """Create a demo login with `role` unless it exists; return it, or None if it existed."""
     if role not in ACCOUNT_ROLES:
-        raise DemoDataError(f"Unknown role {role!r}; expected one of {ACCOUNT_ROLES}")
+        raise DemoDataError(f"Unknown role {role!r}; expected one of {', '.join(ACCOUNT_ROLES)}")
+    role = Role(role)
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         return None
@@ -224,12 +219,12 @@ def demo_account_create(*, username: str, password: str, role: str, person: Pers
         email=person.email if person else "",
         first_name=person.name.split(" ")[0] if person else "",
         last_name=" ".join(person.name.split(" ")[1:]) if person else "",
-        is_staff=role != "coordinator",
-        is_superuser=role == "administrator",
+        is_staff=role != Role.COORDINATOR,
+        is_superuser=role == Role.ADMINISTRATOR,
     )
-    if Role(role) in ROLE_GROUPS:
+    if role in ROLE_GROUPS:
         user.groups.add(role_group_setup(role))
     if person is not None:
         person.user = user
-        _save(person)
+        validated_save(person)
     return user

@@ -7,7 +7,7 @@ from django.db.models import Q
 from .permissions import ROLE_GROUPS, Role
 
 
-def role_group_setup(role: str) -> Group:
+def role_group_setup(role: Role | str) -> Group:
     """Return the auth group of a staff role, with its admin permissions on the registry.
 
     Each app names the models its staff reach in the admin (`staff_admin_models` on its app

@@ -15,7 +15,7 @@ def user_with_role(role: Role, username: str | None = None):
     if role == Role.ADMINISTRATOR:
         return User.objects.create_superuser(username, f"{username}@example.org", "pw")
     user = User.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
-    user.groups.add(role_group_setup(role.value))
+    user.groups.add(role_group_setup(role))
     return user
 
 

@@ -49,11 +49,40 @@ def test_admin_group_page_edits_roles_inline(admin_client, registry):
     assert registry.person.name in html
 
 
+def change_form_data(response) -> dict:
+    """Return what an admin change page would post back unchanged: its form and inlines."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            elif value is True:
+                data[key] = "on"
+            elif value not in (None, False):
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data
+
+
 def test_network_developer_can_change_groups(client, registry):
-    """The network developer maintains groups in the admin."""
+    """The network developer renames a group in the admin, and the new name is saved."""
     client.force_login(staff("network_developer"))
-    url = reverse("admin:networks_networkgroup_change", args=[registry.group.pk])
-    assert client.get(url).status_code == 200
+    group = registry.group
+    url = reverse("admin:networks_networkgroup_change", args=[group.pk])
+    data = change_form_data(client.get(url))
+    data["name"] = "Nytt namn"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    group.refresh_from_db()
+    assert group.name == "Nytt namn"
     assert client.get(reverse("admin:networks_networkgroup_add")).status_code == 200
 
 
