@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.years import FIRST_YEAR as EARLIEST_YEAR
 from lokalsamverkan.public_cache import public_page
 from networks import permissions
 from networks.models import NetworkKind
 
 from .calendar import month_days
 from .calendar import year_grid as build_year_grid
-from .models import EARLIEST_YEAR, YEARS_AHEAD
+from .models import YEARS_AHEAD
 
 
 class KindFilterForm(forms.Form):
