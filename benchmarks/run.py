@@ -273,7 +273,7 @@ The demo: the default data set of `manage.py loaddemo`. A coordinator convenes f
 ## Pages under load
 
 Public pages are requested anonymously (served from the cache of public pages after the first
-request; `lokalsamverkan/public_cache.py`), "Mina nätverk" with a coordinator's session cookie,
+request; `portal/public_cache.py`), "Mina nätverk" with a coordinator's session cookie,
 and "post a meeting" posts the new-meeting form with the session, the CSRF cookie and token
 (a 302 to the new meeting is a success; each request saves a meeting). The ceiling of the post
 is a POST through the same CSRF check, answered with a redirect.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from meetings.forms import DateInput, ListFilterForm, group_label
+from core.forms import DateInput, ListFilterForm
 from meetings.models import Activity
 from networks import permissions
 from networks.models import NetworkGroup
@@ -51,7 +51,7 @@ def spendable_groups(user, current=None):
 def _group_field(form, user, current, refused):
     field = form.fields["group"]
     field.queryset = spendable_groups(user, current)
-    field.label_from_instance = group_label
+    field.label_from_instance = lambda group: group.choice_label
     field.empty_label = _("Choose a group")
     field.error_messages["invalid_choice"] = refused
     field.error_messages["required"] = _("Choose a group.")

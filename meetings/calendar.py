@@ -144,6 +144,78 @@ def _activity_days(activity: Activity, year: int) -> list[datetime.date]:
     return days
 
 
+def _year_meetings(year: int, kind: NetworkKind | None, include_internal: bool):
+    """Return the meetings the grid of `year` shows: not cancelled, public unless asked."""
+    meetings = (
+        Meeting.objects.in_year(year)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .only("date", "start_time", "type", "group", "forum", "kind")
+    )
+    if kind is not None:
+        meetings = meetings.of_kind(kind)
+    return meetings if include_internal else meetings.public()
+
+
+def _year_activities(year: int, kind: NetworkKind | None, include_internal: bool):
+    """Return the groups' safety walks and activity days with a day in `year`."""
+    activities = Activity.objects.filter(
+        Q(start_date__year=year) | Q(end_date__year=year),
+        type__in=SAFETY_WALK_TYPES | ACTIVITY_DAY_TYPES,
+        group__isnull=False,
+    ).only("type", "start_date", "end_date", "group", "is_special")
+    if kind is not None:
+        activities = activities.filter(group__kind=kind)
+    return activities if include_internal else activities.public()
+
+
+class _GridEntries:
+    """The meetings of a year by owner and the activity days by group, made into rows."""
+
+    def __init__(self, meetings, activities, year: int):
+        self.meetings_of = defaultdict(list)  # (level, owner id) -> [meeting]
+        for meeting in meetings:
+            if meeting.group_id:
+                self.meetings_of[RowLevel.GROUP, meeting.group_id].append(meeting)
+            elif meeting.forum_id:
+                self.meetings_of[RowLevel.FORUM, meeting.forum_id].append(meeting)
+            else:
+                self.meetings_of[RowLevel.KIND, meeting.kind_id].append(meeting)
+        # group id -> [(day, marked)]
+        self.walks_of, self.days_of = defaultdict(list), defaultdict(list)
+        for activity in activities:
+            column = self.walks_of if activity.type in SAFETY_WALK_TYPES else self.days_of
+            column[activity.group_id].extend(
+                (day, activity.is_marked) for day in _activity_days(activity, year)
+            )
+
+    def shown(self, level: RowLevel, owner) -> bool:
+        """Return whether `owner` has a row: when active, or with something to show."""
+        return (
+            owner.active
+            or (level, owner.pk) in self.meetings_of
+            or (level == RowLevel.GROUP and (owner.pk in self.walks_of or owner.pk in self.days_of))
+        )
+
+    def row(self, level: RowLevel, owner, label: str) -> GridRow:
+        """Return the row of `owner`: its meetings by month and, for a group, its activities."""
+        meetings = sorted(
+            self.meetings_of.get((level, owner.pk), ()),
+            key=lambda m: (m.date, m.start_time or datetime.time.min, m.pk),
+        )
+        months = [[] for _month in range(12)]
+        for meeting in meetings:
+            months[meeting.date.month - 1].append(format_date(meeting.date, meeting.is_special))
+        is_group = level == RowLevel.GROUP
+        return GridRow(
+            label=label,
+            level=level,
+            months=tuple(", ".join(cell) for cell in months),
+            safety_walks=format_days(self.walks_of.get(owner.pk, ())) if is_group else "",
+            activity_days=format_days(self.days_of.get(owner.pk, ())) if is_group else "",
+            meeting_count=len(meetings),
+        )
+
+
 def year_grid(*, year: int, kind: NetworkKind | None = None, include_internal=False) -> YearGrid:
     """Build the meeting calendar of `year`: forums, then per kind its joint meetings and groups.
 
@@ -152,79 +224,31 @@ def year_grid(*, year: int, kind: NetworkKind | None = None, include_internal=Fa
     a row, inactive ones only when they have something to show that year. Runs five queries
     (three with `kind`).
     """
-    meetings = (
-        Meeting.objects.in_year(year)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .only("date", "start_time", "type", "group", "forum", "kind")
+    entries = _GridEntries(
+        _year_meetings(year, kind, include_internal),
+        _year_activities(year, kind, include_internal),
+        year,
     )
-    activities = Activity.objects.filter(
-        Q(start_date__year=year) | Q(end_date__year=year),
-        type__in=SAFETY_WALK_TYPES | ACTIVITY_DAY_TYPES,
-        group__isnull=False,
-    ).only("type", "start_date", "end_date", "group", "is_special")
-    if not include_internal:
-        meetings = meetings.public()
-        activities = activities.public()
     groups = NetworkGroup.objects.only("name", "kind", "active")
     if kind is not None:
-        meetings = meetings.filter(Q(kind=kind) | Q(group__kind=kind))
-        activities = activities.filter(group__kind=kind)
         groups = groups.filter(kind=kind)
         kinds, forums = [kind], []
     else:
         kinds = list(NetworkKind.objects.all())
         forums = list(Forum.objects.all())
-
-    dates_of = defaultdict(list)  # (level, owner id) -> [meeting]
-    for meeting in meetings:
-        if meeting.group_id:
-            dates_of[RowLevel.GROUP, meeting.group_id].append(meeting)
-        elif meeting.forum_id:
-            dates_of[RowLevel.FORUM, meeting.forum_id].append(meeting)
-        else:
-            dates_of[RowLevel.KIND, meeting.kind_id].append(meeting)
-    walks_of, days_of = defaultdict(list), defaultdict(list)
-    for activity in activities:
-        column = walks_of if activity.type in SAFETY_WALK_TYPES else days_of
-        column[activity.group_id].extend(
-            (day, activity.is_marked) for day in _activity_days(activity, year)
-        )
-
-    def row(level, owner, label):
-        meetings_here = sorted(
-            dates_of.get((level, owner.pk), ()),
-            key=lambda m: (m.date, m.start_time or datetime.time.min, m.pk),
-        )
-        months = [[] for _month in range(12)]
-        for meeting in meetings_here:
-            months[meeting.date.month - 1].append(format_date(meeting.date, meeting.is_special))
-        return GridRow(
-            label=label,
-            level=level,
-            months=tuple(", ".join(cell) for cell in months),
-            safety_walks=format_days(walks_of.get(owner.pk, ())) if level == RowLevel.GROUP else "",
-            activity_days=format_days(days_of.get(owner.pk, ())) if level == RowLevel.GROUP else "",
-            meeting_count=len(meetings_here),
-        )
-
-    def shown(level, owner):
-        return (
-            owner.active
-            or (level, owner.pk) in dates_of
-            or (level == RowLevel.GROUP and (owner.pk in walks_of or owner.pk in days_of))
-        )
-
     rows = [
-        row(RowLevel.FORUM, forum, forum.label) for forum in forums if shown(RowLevel.FORUM, forum)
+        entries.row(RowLevel.FORUM, forum, forum.label)
+        for forum in forums
+        if entries.shown(RowLevel.FORUM, forum)
     ]
     groups_of = defaultdict(list)
     for group in groups:
-        if shown(RowLevel.GROUP, group):
+        if entries.shown(RowLevel.GROUP, group):
             groups_of[group.kind_id].append(group)
     for each_kind in kinds:
-        rows.append(row(RowLevel.KIND, each_kind, str(each_kind.label)))
+        rows.append(entries.row(RowLevel.KIND, each_kind, str(each_kind.label)))
         for group in sorted(groups_of[each_kind.pk], key=lambda g: swedish_sort_key(g.name)):
-            rows.append(row(RowLevel.GROUP, group, group.name))
+            rows.append(entries.row(RowLevel.GROUP, group, group.name))
     return YearGrid(year=year, kind=kind, rows=tuple(rows))
 
 

@@ -17,7 +17,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo import DemoDataError, LoadSummary
+from core.demo import DemoDataError, LoadSummary, validated_save
 from networks.models import Forum, NetworkGroup, NetworkKind, Organisation
 
 from .models import Activity, ActivityType, Meeting, MeetingStatus, MeetingType, Visibility
@@ -90,12 +90,6 @@ def _time(value):
     return datetime.time.fromisoformat(value) if value else None
 
 
-def _save(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 def _meeting(item: dict, owners: _Owners, today: datetime.date) -> tuple[uuid.UUID, Meeting]:
     """Return the UID of a meeting entry and the unsaved meeting it describes."""
     owner, owner_key = owners.owner(item)
@@ -122,6 +116,50 @@ def _meeting(item: dict, owners: _Owners, today: datetime.date) -> tuple[uuid.UU
     return uid, meeting
 
 
+def _load_meetings(items: list, owners: _Owners, today: datetime.date, summary: LoadSummary):
+    """Create the meetings whose calendar UID is not taken yet."""
+    entries = [(item, *_meeting(item, owners, today)) for item in items]
+    uids = [uid for _item, uid, _meeting_ in entries]
+    if len(set(uids)) != len(uids):
+        raise DemoDataError("Two meetings have the same owner, date and type (or key).")
+    existing = set(Meeting.objects.filter(uid__in=uids).values_list("uid", flat=True))
+    for item, uid, meeting in entries:
+        created = uid not in existing
+        if created:
+            validated_save(meeting)
+            meeting.organisations.set(owners.organisation_list(item.get("organisations", [])))
+        summary.count(Meeting._meta.verbose_name_plural, created)
+
+
+def _activity(item: dict, group: NetworkGroup, start: datetime.date) -> Activity:
+    """Return the unsaved activity an entry describes."""
+    values = {name: item[name] for name in ACTIVITY_VALUES if name in item}
+    if "end_date" in values:
+        values["end_date"] = datetime.date.fromisoformat(values["end_date"])
+    return Activity(
+        group=group,
+        type=item["type"],
+        start_date=start,
+        is_special=item.get("is_special", False),
+        is_internal=item.get("is_internal", False),
+        **values,
+    )
+
+
+def _load_activities(items: list, owners: _Owners, summary: LoadSummary):
+    """Create the activities not there yet, known by their group, type and first day."""
+    for item in items:
+        group = owners.group(item)
+        if item.get("type") not in ActivityType.values:
+            raise DemoDataError(f"Unknown activity type {item.get('type')!r}: {item}")
+        start = datetime.date.fromisoformat(item["start_date"])
+        found = Activity.objects.filter(group=group, type=item["type"], start_date=start).exists()
+        if not found:
+            activity = validated_save(_activity(item, group, start))
+            activity.partners.set(owners.organisation_list(item.get("partners", [])))
+        summary.count(Activity._meta.verbose_name_plural, not found)
+
+
 @transaction.atomic
 def demo_meetings_load(*, data: dict, today: datetime.date | None = None) -> LoadSummary:
     """Load the meetings and activities of a demo data set; skip those already there.
@@ -132,41 +170,7 @@ def demo_meetings_load(*, data: dict, today: datetime.date | None = None) -> Loa
     meetings_data, activities_data = data.get("meetings", []), data.get("activities", [])
     if not meetings_data and not activities_data:
         return summary
-    today = today or timezone.localdate()
     owners = _Owners()
-
-    entries = [(item, *_meeting(item, owners, today)) for item in meetings_data]
-    uids = [uid for _item, uid, _meeting_ in entries]
-    if len(set(uids)) != len(uids):
-        raise DemoDataError("Two meetings have the same owner, date and type (or key).")
-    existing = set(Meeting.objects.filter(uid__in=uids).values_list("uid", flat=True))
-    for item, uid, meeting in entries:
-        created = uid not in existing
-        if created:
-            _save(meeting)
-            meeting.organisations.set(owners.organisation_list(item.get("organisations", [])))
-        summary.count(Meeting._meta.verbose_name_plural, created)
-
-    for item in activities_data:
-        group = owners.group(item)
-        if item.get("type") not in ActivityType.values:
-            raise DemoDataError(f"Unknown activity type {item.get('type')!r}: {item}")
-        start = datetime.date.fromisoformat(item["start_date"])
-        found = Activity.objects.filter(group=group, type=item["type"], start_date=start).exists()
-        if not found:
-            values = {name: item[name] for name in ACTIVITY_VALUES if name in item}
-            if "end_date" in values:
-                values["end_date"] = datetime.date.fromisoformat(values["end_date"])
-            activity = _save(
-                Activity(
-                    group=group,
-                    type=item["type"],
-                    start_date=start,
-                    is_special=item.get("is_special", False),
-                    is_internal=item.get("is_internal", False),
-                    **values,
-                )
-            )
-            activity.partners.set(owners.organisation_list(item.get("partners", [])))
-        summary.count(Activity._meta.verbose_name_plural, not found)
+    _load_meetings(meetings_data, owners, today or timezone.localdate(), summary)
+    _load_activities(activities_data, owners, summary)
     return summary

@@ -5,6 +5,7 @@ what the user may edit, and a forged value is refused like any other invalid cho
 """
 
 import datetime
+import operator
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
@@ -12,13 +13,22 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import (
+    DateInput,
+    ListFilterForm,
+    TimeInput,
+    all_choice,
+    capitalised,
+    count_input,
+    id_field,
+)
 from networks import permissions
 from networks.models import Forum, NetworkKind
 
 from .models import (
+    LACKING_NOTES,
     Activity,
     ActivityType,
     Meeting,
@@ -32,30 +42,6 @@ NEGATIVE_COUNT = _("The number of participants cannot be negative.")
 # A series longer than this is a typing mistake (a year of weekly meetings is 53).
 MAX_SERIES_MEETINGS = 53
 MAX_EVERY_WEEKS = 26
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
-
-
-def count_input():
-    """Return a number input that opens the numeric keyboard on a phone."""
-    return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "count-input"})
-
-
-def group_label(group) -> str:
-    """Return a group's name with its kind: names repeat across kinds."""
-    return f"{group.name} ({group.kind.label})"
 
 
 def owner_value(meeting) -> str:
@@ -99,7 +85,7 @@ class OwnerChoices:
                 if owner == kind_of_owner
             ]
 
-        groups = options(OWNER_GROUP, group_label)
+        groups = options(OWNER_GROUP, operator.attrgetter("choice_label"))
         if not self.everything:
             return [("", _("Choose a group")), *groups]
         return [
@@ -229,7 +215,7 @@ class MeetingForm(OwnerFormMixin, forms.ModelForm):
             ]
             self.initial.setdefault("date", timezone.localdate())
         for name in ("status", "type", "notes_visibility"):
-            self.fields[name].choices = _capitalised(self.fields[name].choices)
+            self.fields[name].choices = capitalised(self.fields[name].choices)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -315,7 +301,7 @@ class MeetingSeriesForm(OwnerFormMixin, forms.ModelForm):
     def __init__(self, *args, user, preselect_group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_owner(user, None, preselect_group)
-        self.fields["type"].choices = _capitalised(self.fields["type"].choices)
+        self.fields["type"].choices = capitalised(self.fields["type"].choices)
         self.fields = {
             name: self.fields[name]
             for name in ("owner", "first", "last", "every_weeks", *self.Meta.fields)
@@ -396,14 +382,14 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.group_id
         types = [choice for choice in self.fields["type"].choices if choice[0]]
-        self.fields["type"].choices = [("", _("Choose a type")), *_capitalised(types)]
+        self.fields["type"].choices = [("", _("Choose a type")), *capitalised(types)]
         group = self.fields["group"]
         group.queryset = (
             permissions.editable_groups(user)
             .filter(Q(active=True) | Q(pk=current))
             .select_related("kind")
         )
-        group.label_from_instance = group_label
+        group.label_from_instance = operator.attrgetter("choice_label")
         group.error_messages["invalid_choice"] = _(
             "You can only add activities for the groups you coordinate."
         )
@@ -452,63 +438,38 @@ class ActivityForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-def _capitalised(choices):
-    """Return choices with capitalised labels: the models' labels are lower case for prose."""
-    return [(value, capfirst(label)) for value, label in choices]
-
-
-def _all_choice(label):
-    return [("", label)]
-
-
-def _style_selects(form):
-    for field in form.fields.values():
-        field.widget.attrs["class"] = "form-select"
-
-
-class ListFilterForm(forms.Form):
-    """Filters of a list, sent by GET so the page works without JavaScript.
-
-    The choices of years, kinds and groups come from the view, fetched once: the select and
-    the validation of a chosen value then cost no query of their own.
-    """
-
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
-
-    def __init__(self, *args, years, groups, kinds=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = _all_choice(_("All years")) + [(y, y) for y in years]
-        if "kind" in self.fields:
-            self.fields["kind"].choices = _all_choice(_("All kinds")) + [
-                (kind.pk, kind.name) for kind in kinds
-            ]
-        self.fields["group"].choices = _all_choice(_("All groups")) + [
-            (group.pk, group_label(group)) for group in groups
-        ]
-        _style_selects(self)
-
-
-def _id_field(label):
-    return forms.TypedChoiceField(label=label, coerce=int, required=False, empty_value=None)
-
-
 class MeetingFilterForm(ListFilterForm):
     """The meeting list's filters: year, kind, group, type and status."""
 
-    kind = _id_field(_("Network kind"))
-    group = _id_field(_("Group"))
+    kind = id_field(_("Network kind"))
     type = forms.ChoiceField(
         label=_("Type"),
-        choices=_all_choice(_("All types")) + _capitalised(MeetingType.choices),
+        choices=all_choice(_("All types")) + capitalised(MeetingType.choices),
         required=False,
     )
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=_all_choice(_("All"))
-        + _capitalised(MeetingStatus.choices)
-        + [("lacking_notes", _("Held, notes missing"))],
+        choices=all_choice(_("All"))
+        + capitalised(MeetingStatus.choices)
+        + [(LACKING_NOTES, _("Held, notes missing"))],
         required=False,
     )
+
+    field_order = ("year", "kind", "group", "type", "status")
+    filters = {
+        "year": "in_year",
+        "kind": "of_kind",
+        "group": "for_group",
+        "type": "of_type",
+        "status": "with_status",
+    }
+
+    def __init__(self, data=None, *, staff, **kwargs):
+        super().__init__(data, **kwargs)
+        if not staff:
+            # Whether notes are missing is staff's business.
+            status = self.fields["status"]
+            status.choices = [choice for choice in status.choices if choice[0] != LACKING_NOTES]
 
 
 class ActivityFilterForm(ListFilterForm):
@@ -516,7 +477,9 @@ class ActivityFilterForm(ListFilterForm):
 
     type = forms.ChoiceField(
         label=_("Type"),
-        choices=_all_choice(_("All types")) + _capitalised(ActivityType.choices),
+        choices=all_choice(_("All types")) + capitalised(ActivityType.choices),
         required=False,
     )
-    group = _id_field(_("Group"))
+
+    field_order = ("year", "type", "group")
+    filters = {"year": "in_year", "type": "of_type", "group": "for_group"}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.years import FIRST_YEAR
 from networks.models import Forum, NetworkGroup, NetworkKind, Organisation, Visibility
 
 
@@ -25,18 +26,17 @@ class MeetingType(models.TextChoices):
     GENERAL_MEETING = "general_meeting", _("general meeting (stormöte)")
 
 
-# Dates outside this window are typing mistakes, not meetings.
-EARLIEST_YEAR = 2000
+# Dates before FIRST_YEAR or more than this many years ahead are typing mistakes, not meetings.
 YEARS_AHEAD = 5
 
 
 def validate_plausible_date(value):
     """Refuse a date absurdly far in the past or the future."""
     latest = timezone.localdate().year + YEARS_AHEAD
-    if not EARLIEST_YEAR <= value.year <= latest:
+    if not FIRST_YEAR <= value.year <= latest:
         raise ValidationError(
             _("Check the date: it must be between %(first)s and %(last)s.")
-            % {"first": EARLIEST_YEAR, "last": latest},
+            % {"first": FIRST_YEAR, "last": latest},
             code="implausible_date",
         )
 
@@ -51,6 +51,10 @@ class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     HELD = "held", _("held")
     CANCELLED = "cancelled", _("cancelled")
+
+
+# The meeting list's status filter offers this beside the statuses: held, notes not written.
+LACKING_NOTES = "lacking_notes"
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -73,6 +77,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related("group", "group__kind", "forum", "kind")
 
     def for_group(self, group):
+        """Return the meetings of `group` (a NetworkGroup or its id)."""
         return self.filter(group=group)
 
     def published(self):
@@ -94,8 +99,20 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(kind=kind)
 
     def of_kind(self, kind):
-        """Return the meetings of the kind's groups and the kind's joint meetings."""
+        """Return the meetings of the kind's groups and the kind's joint meetings.
+
+        `kind` is a NetworkKind or its id, as a filter form gives it.
+        """
         return self.filter(Q(group__kind=kind) | Q(kind=kind))
+
+    def of_type(self, meeting_type):
+        return self.filter(type=meeting_type)
+
+    def with_status(self, status):
+        """Return the meetings with `status`, or with "lacking_notes" those lacking notes."""
+        if status == LACKING_NOTES:
+            return self.lacking_notes()
+        return self.filter(status=status)
 
 
 class MeetingSeries(models.Model):
@@ -263,6 +280,13 @@ class ActivityQuerySet(models.QuerySet):
 
     def in_year(self, year):
         return self.filter(start_date__year=year)
+
+    def of_type(self, activity_type):
+        return self.filter(type=activity_type)
+
+    def for_group(self, group):
+        """Return the activities of `group` (a NetworkGroup or its id)."""
+        return self.filter(group=group)
 
 
 class Activity(models.Model):

@@ -4,6 +4,8 @@ import datetime
 
 from django.db import transaction
 
+from core.services import model_update
+
 from .models import Activity, Meeting, MeetingSeries, MeetingStatus
 
 MEETING_FIELDS = (
@@ -22,6 +24,7 @@ MEETING_FIELDS = (
     "notes",
     "notes_visibility",
     "follow_up",
+    "organisations",
 )
 ACTIVITY_FIELDS = (
     "type",
@@ -35,46 +38,34 @@ ACTIVITY_FIELDS = (
     "description",
     "is_special",
     "is_internal",
+    "partners",
 )
-
-
-def _assign(instance, fields, values):
-    unknown = set(values) - set(fields) - {"organisations", "partners"}
-    if unknown:
-        raise TypeError(f"Unknown fields: {sorted(unknown)}")
-    for name in fields:
-        if name in values:
-            setattr(instance, name, values[name])
 
 
 @transaction.atomic
 def meeting_create(*, organisations=(), series=None, **values) -> Meeting:
     """Create a meeting from validated values; `organisations` are those present."""
-    meeting = Meeting(series=series)
-    _assign(meeting, MEETING_FIELDS, values)
-    meeting.full_clean()
-    meeting.save()
-    meeting.organisations.set(organisations)
-    return meeting
+    return model_update(
+        instance=Meeting(series=series),
+        fields=MEETING_FIELDS,
+        data={**values, "organisations": organisations},
+    )
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, organisations=None, **values) -> Meeting:
-    """Change a meeting; its calendar UID stays, so subscribers see the event replaced."""
-    _assign(meeting, MEETING_FIELDS, values)
-    meeting.full_clean()
-    meeting.save()
-    if organisations is not None:
-        meeting.organisations.set(organisations)
-    return meeting
+def meeting_update(*, meeting: Meeting, **values) -> Meeting:
+    """Change a meeting; its calendar UID stays, so subscribers see the event replaced.
+
+    Every save moves `updated_at` on, which raises the event's SEQUENCE in the feeds.
+    """
+    return model_update(instance=meeting, fields=MEETING_FIELDS, data=values)
 
 
 def meeting_cancel(*, meeting: Meeting) -> Meeting:
     """Cancel a meeting. It stays in lists and feeds, marked as cancelled."""
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.full_clean()
-    meeting.save()
-    return meeting
+    return model_update(
+        instance=meeting, fields=("status",), data={"status": MeetingStatus.CANCELLED}
+    )
 
 
 def series_dates(*, first: datetime.date, last: datetime.date, every_weeks: int) -> list:
@@ -108,19 +99,13 @@ def meeting_series_create(
 
 @transaction.atomic
 def activity_create(*, partners=(), **values) -> Activity:
-    activity = Activity()
-    _assign(activity, ACTIVITY_FIELDS, values)
-    activity.full_clean()
-    activity.save()
-    activity.partners.set(partners)
-    return activity
+    """Record an activity from validated values; `partners` are the organisations with it."""
+    return model_update(
+        instance=Activity(), fields=ACTIVITY_FIELDS, data={**values, "partners": partners}
+    )
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, partners=None, **values) -> Activity:
-    _assign(activity, ACTIVITY_FIELDS, values)
-    activity.full_clean()
-    activity.save()
-    if partners is not None:
-        activity.partners.set(partners)
-    return activity
+def activity_update(*, activity: Activity, **values) -> Activity:
+    """Change an activity; `partners`, when given, replace the organisations with it."""
+    return model_update(instance=activity, fields=ACTIVITY_FIELDS, data=values)

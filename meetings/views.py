@@ -1,7 +1,8 @@
 """The coordinators' pages: my networks, meetings and their history, and activities.
 
-Every view asks networks.permissions what the user may see and do; the forms validate and the
-services in meetings/services.py write.
+Every view asks networks.permissions what the user may see and do: a rule about the user guards
+the view with `allowed`, a rule about the meeting or activity it loaded raises PermissionDenied.
+The forms validate and the services in meetings/services.py write.
 """
 
 import copy
@@ -9,7 +10,7 @@ import itertools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.views import add_service_errors, forbidden, int_or_none, selected_filters
+from core.views import add_service_errors, allowed, int_or_none
 from meetings.terms import Term
 from networks import permissions
 from networks.models import NetworkGroup, NetworkKind
@@ -52,6 +53,20 @@ NOT_YOUR_GROUP = gettext_lazy(
     "You can only change the meetings and activities of the groups you coordinate. "
     "Meetings of central forums and joint meetings are changed by the network developer."
 )
+NO_ROLE = gettext_lazy(
+    "Your account has no role in the portal yet. My networks is for the conveners "
+    "and contact persons of network groups, the network developer and the head of "
+    "administration. Ask the network developer to link your account to your group."
+)
+ONLY_COORDINATORS_ADD_MEETINGS = gettext_lazy(
+    "Only coordinators and the network developer add meetings."
+)
+ONLY_COORDINATORS_ADD_ACTIVITIES = gettext_lazy(
+    "Only coordinators and the network developer add activities."
+)
+HISTORY_FOR_DEVELOPER = gettext_lazy(
+    "The history of changes is shown to the network developer only."
+)
 
 
 def _owner_field(name):
@@ -67,14 +82,6 @@ def _visible_meeting_or_404(request, pk):
     if not permissions.can_view_meeting(request.user, meeting):
         raise Http404
     return meeting
-
-
-def _with_default_year(query, year):
-    """Show the current year unless the user chose a year, or "all years", in the form."""
-    data = query.copy()
-    if "year" not in data:
-        data["year"] = str(year)
-    return data
 
 
 # --- the guideline ------------------------------------------------------------------------
@@ -137,19 +144,10 @@ def _my_groups(user, today):
 # --- Mina nätverk -------------------------------------------------------------------------
 
 
-@login_required
+@allowed(permissions.is_staff_role, NO_ROLE)
 def my_networks(request):
     """Show the user's groups: upcoming meetings, missing notes and this term's count."""
     user = request.user
-    if not permissions.is_staff_role(user):
-        return forbidden(
-            request,
-            _(
-                "Your account has no role in the portal yet. My networks is for the conveners "
-                "and contact persons of network groups, the network developer and the head of "
-                "administration. Ask the network developer to link your account to your group."
-            ),
-        )
     today = timezone.localdate()
     term, groups = _my_groups(user, today)
     for group in groups:
@@ -192,31 +190,16 @@ def meeting_list(request):
     today = timezone.localdate()
     visible = Meeting.objects.filter(permissions.visible_meetings_filter(user))
     years = sorted({day.year for day in visible.dates("date", "year")} | {today.year}, reverse=True)
+    staff = permissions.is_staff_role(user)
     form = MeetingFilterForm(
-        _with_default_year(request.GET, today.year),
+        request.GET,
         years=years,
         kinds=NetworkKind.objects.all(),
         groups=NetworkGroup.objects.active().select_related("kind"),
+        default_year=today.year,
+        staff=staff,
     )
-    staff = permissions.is_staff_role(user)
-    if not staff:
-        # Whether notes are missing is staff's business.
-        status = form.fields["status"]
-        status.choices = [choice for choice in status.choices if choice[0] != "lacking_notes"]
-    chosen = selected_filters(form)
-    meetings = visible
-    if "year" in chosen:
-        meetings = meetings.in_year(chosen["year"])
-    if "kind" in chosen:
-        meetings = meetings.filter(Q(group__kind_id=chosen["kind"]) | Q(kind_id=chosen["kind"]))
-    if "group" in chosen:
-        meetings = meetings.filter(group_id=chosen["group"])
-    if "type" in chosen:
-        meetings = meetings.filter(type=chosen["type"])
-    if chosen.get("status") == "lacking_notes":
-        meetings = meetings.lacking_notes()
-    elif "status" in chosen:
-        meetings = meetings.filter(status=chosen["status"])
+    meetings = form.filter(visible)
     series = None
     series_id = int_or_none(request.GET.get("series"))
     if series_id is not None:
@@ -235,7 +218,7 @@ def meeting_list(request):
             "series": series,
             "staff": staff,
             "can_create": permissions.can_create_meetings(user),
-            "filtered": bool(chosen) or series is not None,
+            "filtered": bool(form.chosen()) or series is not None,
             "today": today,
         },
     )
@@ -261,12 +244,10 @@ def meeting_detail(request, pk):
     )
 
 
-@login_required
+@allowed(permissions.can_create_meetings, ONLY_COORDINATORS_ADD_MEETINGS)
 def meeting_create(request):
     """Plan a meeting, or log one just held with its notes (?status=held, ?group=<id>)."""
     user = request.user
-    if not permissions.can_create_meetings(user):
-        return forbidden(request, _("Only coordinators and the network developer add meetings."))
     logging_held = request.GET.get("status") == MeetingStatus.HELD
     form = MeetingForm(
         request.POST if request.method == "POST" else None,
@@ -295,7 +276,7 @@ def meeting_edit(request, pk):
     """Change a meeting the user may edit, e.g. write its notes after it was held."""
     meeting = _visible_meeting_or_404(request, pk)
     if not permissions.can_edit_meeting(request.user, meeting):
-        return forbidden(request, NOT_YOUR_GROUP)
+        raise PermissionDenied(NOT_YOUR_GROUP)
     # The form changes its instance while it validates; the page heading shows the stored one.
     stored = copy.copy(meeting)
     form = MeetingForm(
@@ -322,7 +303,7 @@ def meeting_cancel(request, pk):
     """Ask, then cancel a meeting; it stays in lists and feeds, marked as cancelled."""
     meeting = _visible_meeting_or_404(request, pk)
     if not permissions.can_edit_meeting(request.user, meeting):
-        return forbidden(request, NOT_YOUR_GROUP)
+        raise PermissionDenied(NOT_YOUR_GROUP)
     if request.method == "POST":
         if not meeting.is_cancelled:
             services.meeting_cancel(meeting=meeting)
@@ -331,12 +312,10 @@ def meeting_cancel(request, pk):
     return render(request, "meetings/meeting_confirm_cancel.html", {"meeting": meeting})
 
 
-@login_required
+@allowed(permissions.can_create_meetings, ONLY_COORDINATORS_ADD_MEETINGS)
 def meeting_series_create(request):
     """Plan a series of meetings at once, e.g. every third Thursday this term."""
     user = request.user
-    if not permissions.can_create_meetings(user):
-        return forbidden(request, _("Only coordinators and the network developer add meetings."))
     form = MeetingSeriesForm(
         request.POST if request.method == "POST" else None,
         user=user,
@@ -361,14 +340,10 @@ def meeting_series_create(request):
 # --- history ------------------------------------------------------------------------------
 
 
-@login_required
+@allowed(permissions.can_view_history, HISTORY_FOR_DEVELOPER)
 def meeting_history(request, pk):
     """Show who changed what on a meeting and when, for the network developer."""
     meeting = get_object_or_404(Meeting.objects.with_owner(), pk=pk)
-    if not permissions.can_view_history(request.user):
-        return forbidden(
-            request, _("The history of changes is shown to the network developer only.")
-        )
     show_notes = permissions.can_view_notes(request.user, meeting)
     return render(
         request,
@@ -390,20 +365,14 @@ def activity_list(request):
         {day.year for day in visible.dates("start_date", "year")} | {today.year}, reverse=True
     )
     form = ActivityFilterForm(
-        _with_default_year(request.GET, today.year),
+        request.GET,
         years=years,
         groups=NetworkGroup.objects.active().select_related("kind"),
+        default_year=today.year,
     )
-    chosen = selected_filters(form)
-    activities = visible
-    if "year" in chosen:
-        activities = activities.in_year(chosen["year"])
-    if "type" in chosen:
-        activities = activities.filter(type=chosen["type"])
-    if "group" in chosen:
-        activities = activities.filter(group_id=chosen["group"])
     page = Paginator(
-        activities.select_related("group", "group__kind")
+        form.filter(visible)
+        .select_related("group", "group__kind")
         .prefetch_related("partners")
         .order_by("start_date", "name", "pk"),
         PAGE_SIZE,
@@ -416,17 +385,15 @@ def activity_list(request):
             "page_obj": page,
             "activities": page.object_list,
             "can_create": permissions.can_create_meetings(user),
-            "filtered": bool(chosen),
+            "filtered": bool(form.chosen()),
         },
     )
 
 
-@login_required
+@allowed(permissions.can_create_meetings, ONLY_COORDINATORS_ADD_ACTIVITIES)
 def activity_create(request):
     """Record an activity of a group the user coordinates (?group=<id> preselects it)."""
     user = request.user
-    if not permissions.can_create_meetings(user):
-        return forbidden(request, _("Only coordinators and the network developer add activities."))
     form = ActivityForm(
         request.POST if request.method == "POST" else None,
         user=user,
@@ -455,7 +422,7 @@ def activity_edit(request, pk):
     if not permissions.can_view_activity(user, activity):
         raise Http404
     if not permissions.can_edit_activity(user, activity):
-        return forbidden(request, NOT_YOUR_GROUP)
+        raise PermissionDenied(NOT_YOUR_GROUP)
     stored = copy.copy(activity)
     form = ActivityForm(
         request.POST if request.method == "POST" else None, instance=activity, user=user

@@ -9,8 +9,11 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from meetings.models import Activity, Meeting, MeetingStatus, MeetingType, Visibility
+from meetings.views import NO_ROLE, NOT_YOUR_GROUP
 from networks.permissions import Role
 from tests.factories.accounts import coordinator_of, user_with_role
 from tests.factories.meetings import ActivityFactory, MeetingFactory
@@ -90,6 +93,13 @@ def world():
         ),
         "activity": ActivityFactory(group=group_a, area="Hulta"),
     }
+
+
+def sv(msgid, **values):
+    """Return the Swedish text of `msgid` as a page shows it, so a new wording breaks no test."""
+    with translation.override("sv"):
+        text = gettext(msgid)
+    return text % values if values else text
 
 
 def outcome(response):
@@ -211,9 +221,8 @@ def test_coordinator_of_b_cannot_reach_group_a_by_any_form(client, world):
             {**data, "first": "2017-01-05", "last": "2017-03-30", "every_weeks": 3},
         )
         assert response.status_code == 200
-        assert (
-            "Du kan bara lägga in möten för de grupper du samordnar." in response.content.decode()
-        )
+        refused = sv("You can only add meetings for the groups you coordinate.")
+        assert refused in response.content.decode()
     # Forum and joint meetings belong to the network developer, whatever the POST says.
     kind = world["group_a"].kind
     response = client.post(reverse("meetings:meeting_create"), {**data, "owner": f"kind:{kind.pk}"})
@@ -222,7 +231,8 @@ def test_coordinator_of_b_cannot_reach_group_a_by_any_form(client, world):
     response = client.get(reverse("meetings:meeting_edit", args=[world["restricted"].pk]))
     assert response.status_code == 403
     assert RESTRICTED_NOTES not in response.content.decode()
-    assert "Du har inte behörighet" in response.content.decode()
+    with translation.override("sv"):
+        assert str(NOT_YOUR_GROUP) in response.content.decode()
 
 
 def test_create_form_offers_only_the_users_own_groups(client, world):
@@ -235,7 +245,7 @@ def test_create_form_offers_only_the_users_own_groups(client, world):
     client.force_login(world["users"]["developer"])
     html = client.get(reverse("meetings:meeting_create")).content.decode()
     assert "Grupp B" in html
-    assert "Gemensamt möte: Nätverk barn och unga" in html
+    assert sv("Joint meeting: %(kind)s", kind="Nätverk barn och unga") in html
 
 
 def test_head_of_administration_reads_but_sees_no_actions(client, world):
@@ -249,12 +259,22 @@ def test_head_of_administration_reads_but_sees_no_actions(client, world):
     assert reverse("meetings:meeting_create") not in html
 
 
+def test_history_is_refused_before_the_meeting_is_looked_up(client, world):
+    """Only the developer learns whether a meeting exists from its history page."""
+    missing = reverse("meetings:meeting_history", args=[Meeting.objects.latest("pk").pk + 1])
+    client.force_login(world["users"]["coordinator_a"])
+    assert client.get(missing).status_code == 403
+    client.force_login(world["users"]["developer"])
+    assert client.get(missing).status_code == 404
+
+
 def test_no_role_gets_a_swedish_explanation(client, world):
     """A logged-in user with no portal role is told in Swedish why Mina nätverk is closed."""
     client.force_login(world["users"]["no_role"])
     response = client.get(reverse("meetings:my_networks"))
     assert response.status_code == 403
-    assert "Ditt konto har ingen roll i portalen" in response.content.decode()
+    with translation.override("sv"):
+        assert str(NO_ROLE) in response.content.decode()
 
 
 def test_special_meeting_type_is_not_a_permission(client, world):
