@@ -25,7 +25,7 @@ from budget.models import (
 )
 from budget.money import NBSP
 from budget.selectors import budget_overview
-from networks.services import DemoDataError
+from core.demo import DemoDataError
 
 pytestmark = pytest.mark.django_db
 
