@@ -70,13 +70,22 @@ NOT_YOUR_GROUP = gettext_lazy(
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _default_year(budget_years) -> int | None:
-    """Return the year a list opens on unless the user chose a year or all years."""
-    budget_year = default_budget_year(budget_years)
-    return budget_year.year if budget_year is not None else None
+def _filter_form(form_class, request, budget_years, visible_groups):
+    """Return a list's filters: the years with a budget and the groups the user may see.
+
+    Unless the user chose a year (or all years), the list opens on the budget's default year.
+    """
+    default = default_budget_year(budget_years)
+    return form_class(
+        request.GET,
+        years=[budget_year.year for budget_year in budget_years],
+        groups=list(visible_groups.select_related("kind")),
+        default_year=default.year if default is not None else None,
+    )
 
 
 def _can_spend_for_any(user) -> bool:
+    """Return whether the user may record expenses and apply for some group."""
     return permissions.editable_groups(user).exists()
 
 
@@ -104,12 +113,7 @@ def expense_list(request):
     user = request.user
     budget_years = list(BudgetYear.objects.all())
     visible_groups = permissions.budget_groups(user)
-    form = ExpenseFilterForm(
-        request.GET,
-        years=[budget_year.year for budget_year in budget_years],
-        groups=list(visible_groups.select_related("kind")),
-        default_year=_default_year(budget_years),
-    )
+    form = _filter_form(ExpenseFilterForm, request, budget_years, visible_groups)
     chosen = form.chosen()
     expenses = form.filter(Expense.objects.filter(group__in=visible_groups))
     total = expenses.aggregate(total=sum_of("amount"))["total"]
@@ -287,12 +291,7 @@ def application_list(request):
     user = request.user
     budget_years = list(BudgetYear.objects.all())
     visible_groups = permissions.budget_groups(user)
-    form = ApplicationFilterForm(
-        request.GET,
-        years=[budget_year.year for budget_year in budget_years],
-        groups=list(visible_groups.select_related("kind")),
-        default_year=_default_year(budget_years),
-    )
+    form = _filter_form(ApplicationFilterForm, request, budget_years, visible_groups)
     chosen = form.chosen()
     applications = form.filter(Application.objects.filter(group__in=visible_groups))
     undecided_first = Case(
