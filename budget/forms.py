@@ -1,4 +1,5 @@
-"""Forms of the budget pages: expenses, applications for pooled funds and their decisions.
+"""Forms of the budget pages: expenses, applications for pooled funds and their decisions,
+the lists' filters and setting up a year.
 
 They validate; the views hand the values to budget.services. The group fields offer only the
 groups the user may spend for (networks.permissions), so a forged group is refused like any

@@ -86,7 +86,7 @@ def expense_create(*, budget_year: BudgetYear, created_by=None, **values) -> Exp
     return expense
 
 
-# What a coordinator may change of an expense; its year follows from the date and stays.
+# What a change may set: never the budget year (the date must stay in it) nor who recorded it.
 EXPENSE_FIELDS = ("group", "date", "amount", "category", "description", "receipt")
 
 
