@@ -133,7 +133,7 @@ class ExternalFundingInline(InlinePermissions, admin.StackedInline):
     ]
 
 
-class BudgetYearForm(forms.ModelForm):
+class BudgetYearAdminForm(forms.ModelForm):
     pool_amount = money_form_field(_("pooled funds"))
 
     class Meta:
@@ -154,7 +154,7 @@ class BudgetYearForm(forms.ModelForm):
 
 @admin.register(BudgetYear)
 class BudgetYearAdmin(BudgetPermissions, admin.ModelAdmin):
-    form = BudgetYearForm
+    form = BudgetYearAdminForm
     list_display = ["year", "pool_display", "status_display"]
     list_filter = ["is_closed"]
     list_select_related = ["closed_by"]

@@ -47,6 +47,12 @@ def overview_headings() -> list[str]:
     ]
 
 
+def _row(level, kind, group, allocated, granted, spent, remaining, overspent="") -> list[str]:
+    """Return a row: what it sums, its kind and group, its figures (None leaves a cell empty)."""
+    figures = (allocated, granted, spent, remaining)
+    return [level, kind, group, *(csv_number(figure) for figure in figures), overspent]
+
+
 def overview_rows(overview: BudgetOverview) -> list[list[str]]:
     """Return the overview's rows: each group, each kind's sum, the pooled funds and the total.
 
@@ -58,54 +64,14 @@ def overview_rows(overview: BudgetOverview) -> list[list[str]]:
     for kind_line in overview.kinds:
         kind = csv_text(kind_line.kind.name)
         for line in kind_line.groups:
-            rows.append(
-                [
-                    _("Group"),
-                    kind,
-                    csv_text(line.group.name),
-                    csv_number(line.allocated),
-                    csv_number(line.granted),
-                    csv_number(line.spent),
-                    csv_number(line.remaining),
-                    yes if line.overspent else no,
-                ]
-            )
-        rows.append(
-            [
-                _("Network kind"),
-                kind,
-                "",
-                csv_number(kind_line.allocated),
-                csv_number(kind_line.granted),
-                csv_number(kind_line.spent),
-                csv_number(kind_line.remaining),
-                "",
-            ]
-        )
-    rows.append(
-        [
-            _("Pooled funds"),
-            "",
-            "",
-            csv_number(overview.pool_amount),
-            csv_number(overview.pool_granted),
-            "",
-            csv_number(overview.pool_remaining),
-            "",
-        ]
-    )
-    rows.append(
-        [
-            _("Total"),
-            "",
-            "",
-            csv_number(overview.total),
-            "",
-            csv_number(overview.spent),
-            csv_number(overview.remaining),
-            "",
-        ]
-    )
+            figures = (line.allocated, line.granted, line.spent, line.remaining)
+            group = csv_text(line.group.name)
+            rows.append(_row(_("Group"), kind, group, *figures, yes if line.overspent else no))
+        figures = (kind_line.allocated, kind_line.granted, kind_line.spent, kind_line.remaining)
+        rows.append(_row(_("Network kind"), kind, "", *figures))
+    pool = (overview.pool_amount, overview.pool_granted, None, overview.pool_remaining)
+    rows.append(_row(_("Pooled funds"), "", "", *pool))
+    rows.append(_row(_("Total"), "", "", overview.total, None, overview.spent, overview.remaining))
     return rows
 
 

@@ -160,6 +160,15 @@ def _load_year(data, lookup, summary, today) -> BudgetYear | None:
         },
     )
     summary.count(BudgetYear._meta.verbose_name_plural, True)
+    _load_overrides_and_funding(budget_year, data, lookup)
+    _load_items(budget_year, data, lookup, summary, today)
+    if data.get("closed"):
+        _close(budget_year, data, lookup)
+    return budget_year
+
+
+def _load_overrides_and_funding(budget_year, data, lookup):
+    """Give a new year its groups' own allocations and its external funding."""
     for item in data.get("overrides", []):
         override = GroupAllocation(
             budget_year=budget_year,
@@ -181,17 +190,18 @@ def _load_year(data, lookup, summary, today) -> BudgetYear | None:
         )
         funding.full_clean()
         funding.save()
-    _load_items(budget_year, data, lookup, summary, today)
-    if data.get("closed"):
-        services.budget_year_close(
-            budget_year=budget_year, closed_by=lookup.user(data.get("closed_by"))
+
+
+def _close(budget_year, data, lookup):
+    """Close a year the data says is closed, on the day it names."""
+    services.budget_year_close(
+        budget_year=budget_year, closed_by=lookup.user(data.get("closed_by"))
+    )
+    closed_on = data.get("closed_on")
+    if closed_on:
+        BudgetYear.objects.filter(pk=budget_year.pk).update(
+            closed_at=_at(datetime.date.fromisoformat(closed_on))
         )
-        closed_on = data.get("closed_on")
-        if closed_on:
-            BudgetYear.objects.filter(pk=budget_year.pk).update(
-                closed_at=_at(datetime.date.fromisoformat(closed_on))
-            )
-    return budget_year
 
 
 def _load_current_year(data, lookup, summary, today):

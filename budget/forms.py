@@ -1,4 +1,5 @@
-"""Forms of the budget pages: expenses, applications for pooled funds and their decisions.
+"""Forms of the budget pages: expenses, applications for pooled funds and their decisions,
+the lists' filters and setting up a year.
 
 They validate; the views hand the values to budget.services. The group fields offer only the
 groups the user may spend for (networks.permissions), so a forged group is refused like any
@@ -13,16 +14,25 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from core.forms import DateInput, ListFilterForm
+from core.forms import DateInput, ListFilterForm, all_choice, capitalised
+from core.years import FIRST_YEAR, LAST_YEAR
 from meetings.models import Activity
 from networks import permissions
 from networks.models import NetworkGroup
 
 from .forms_fields import MoneyField
-from .models import MAX_AMOUNT, ApplicationStatus, BudgetYear, Expense, ExpenseCategory
+from .models import (
+    MAX_AMOUNT,
+    ZERO,
+    ApplicationStatus,
+    BudgetYear,
+    Expense,
+    ExpenseCategory,
+    default_budget_year,
+)
 from .money import format_sek
 from .receipts import ACCEPT, receipt_file_name, validate_receipt
 
@@ -84,9 +94,7 @@ class ExpenseForm(forms.ModelForm):
         _group_field(
             self, user, current, _("You can only record expenses for the groups you coordinate.")
         )
-        self.fields["category"].choices = [
-            (value, capfirst(label)) for value, label in ExpenseCategory.choices
-        ]
+        self.fields["category"].choices = capitalised(ExpenseCategory.choices)
         if editing:
             self.stored_year = self.instance.budget_year
             self.fields["date"].help_text = _(
@@ -210,11 +218,9 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["budget_year"].queryset = open_years
         self.fields["budget_year"].label_from_instance = lambda year: str(year.year)
-        current_year = timezone.localdate().year
         years = list(open_years)
         # This year's budget if it is open, else the latest open one.
-        preferred = next((year for year in years if year.year == current_year), None)
-        preferred = preferred or (years[0] if years else None)
+        preferred = default_budget_year(years)
         if preferred is not None:
             self.initial.setdefault("budget_year", preferred.pk)
         _group_field(self, user, None, _("You can only apply for the groups you coordinate."))
@@ -222,7 +228,7 @@ class ApplicationForm(forms.Form):
             self.initial.setdefault("group", preselect_group)
         groups = self.fields["group"].queryset
         activity = self.fields["activity"]
-        first = min((year.year for year in years), default=current_year)
+        first = min((year.year for year in years), default=timezone.localdate().year)
         activity.queryset = (
             Activity.objects.filter(group__in=groups, start_date__year__gte=first)
             .select_related("group", "group__kind")
@@ -347,23 +353,126 @@ class DecisionForm(forms.Form):
         return None
 
 
-def _group_filter():
-    return forms.TypedChoiceField(label=_("Group"), coerce=int, required=False, empty_value=None)
-
-
 class ExpenseFilterForm(ListFilterForm):
     """The expense list's filters: year and group (choices from the view)."""
 
-    group = _group_filter()
+    filters = {"year": "in_year", "group": "of_group"}
 
 
 class ApplicationFilterForm(ListFilterForm):
     """The application list's filters: year, group and status."""
 
-    group = _group_filter()
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", _("All"))]
-        + [(value, capfirst(label)) for value, label in ApplicationStatus.choices],
+        choices=all_choice(_("All")) + capitalised(ApplicationStatus.choices),
         required=False,
     )
+
+    filters = {"year": "in_year", "group": "of_group", "status": "with_status"}
+
+
+class BudgetYearForm(forms.Form):
+    """A year's budget: per kind an amount per group and a text, and the pooled funds.
+
+    The fields start from the latest year's budget, so a year like the last one takes a glance
+    and a click. A kind left empty gets no line that year.
+    """
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": _("Write the year the budget is for, for example 2027."),
+            "invalid": _("Write the year with four digits, for example 2027."),
+        },
+    )
+    pool_amount = MoneyField(
+        label=_("Pooled funds (övriga medel), kr"),
+        min_value=ZERO,
+        max_value=MAX_AMOUNT,
+        help_text=_(
+            "Money that groups and local actors apply for separately. Write 0 if there is none."
+        ),
+        error_messages={"required": _("Write the pooled funds in kronor, or 0.")},
+    )
+    pool_description = forms.CharField(
+        label=_("About the pooled funds"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the pooled funds are for and how to apply."),
+    )
+
+    def __init__(self, *args, kinds, previous: BudgetYear | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = list(kinds)
+        # The bounds are filled in here, in the language of the request.
+        out_of_range = _("Write a year from %(first)s to %(last)s.") % {
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
+        self.fields["year"].error_messages.update(min_value=out_of_range, max_value=out_of_range)
+        kind_fieldsets = [self._add_kind_fields(kind) for kind in self.kinds]
+        self._start_from(previous)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "year",
+            *kind_fieldsets,
+            Fieldset(_("Pooled funds"), "pool_amount", "pool_description"),
+        )
+
+    def _add_kind_fields(self, kind) -> Fieldset:
+        """Add a kind's amount per group and text; return them as the kind's fieldset."""
+        groups = kind.active_group_count
+        self.fields[f"amount_{kind.pk}"] = MoneyField(
+            label=_("%(kind)s: amount per group, kr") % {"kind": kind.name},
+            required=False,
+            min_value=ZERO,
+            max_value=MAX_AMOUNT,
+            help_text=ngettext(
+                "%(count)s active group. Leave empty if the kind gets no money this year.",
+                "%(count)s active groups. Leave empty if the kind gets no money this year.",
+                groups,
+            )
+            % {"count": groups},
+        )
+        self.fields[f"description_{kind.pk}"] = forms.CharField(
+            label=_("%(kind)s: what the money is for") % {"kind": kind.name},
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        return Fieldset(kind.name, f"amount_{kind.pk}", f"description_{kind.pk}")
+
+    def _start_from(self, previous: BudgetYear | None) -> None:
+        """Start the fields from the previous year's budget, or at this year when there is none."""
+        if previous is None:
+            self.initial.setdefault("year", timezone.localdate().year)
+            return
+        for line in previous.kind_allocations.all():
+            if f"amount_{line.kind_id}" in self.fields:
+                self.initial.setdefault(f"amount_{line.kind_id}", line.amount_per_group)
+                self.initial.setdefault(f"description_{line.kind_id}", line.description)
+        self.initial.setdefault("year", previous.year + 1)
+        self.initial.setdefault("pool_amount", previous.pool_amount)
+        self.initial.setdefault("pool_description", previous.pool_description)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if BudgetYear.objects.filter(year=year).exists():
+            raise forms.ValidationError(
+                _("There is already a budget for %(year)s.") % {"year": year}, code="exists"
+            )
+        return year
+
+    def lines(self) -> dict:
+        """Return kind → (amount per group, text) for the kinds given an amount."""
+        return {
+            kind: (
+                self.cleaned_data[f"amount_{kind.pk}"],
+                self.cleaned_data[f"description_{kind.pk}"].strip(),
+            )
+            for kind in self.kinds
+            if self.cleaned_data.get(f"amount_{kind.pk}") is not None
+        }

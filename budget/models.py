@@ -9,9 +9,11 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.years import year_validators
 from meetings.models import Activity
 from networks.models import NetworkGroup, NetworkKind
 
@@ -42,9 +44,7 @@ def sum_of(field, **filters):
 class BudgetYear(models.Model):
     """The budget of one calendar year. Closing it locks spending and decisions."""
 
-    year = models.PositiveSmallIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=year_validators())
     pool_amount = money_field(_("pooled funds"), default=ZERO)
     pool_description = models.TextField(
         _("about the pooled funds"),
@@ -69,6 +69,14 @@ class BudgetYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+def default_budget_year(budget_years) -> BudgetYear | None:
+    """Return the year a budget page opens on: this year if it has a budget, else the latest."""
+    budget_years = list(budget_years)
+    this_year = timezone.localdate().year
+    current = next((by for by in budget_years if by.year == this_year), None)
+    return current or max(budget_years, key=lambda by: by.year, default=None)
 
 
 class KindAllocation(models.Model):
@@ -178,6 +186,16 @@ def receipt_path(expense, filename):
     return f"receipts/{expense.budget_year.year}/{expense.group_id}/{filename}"
 
 
+class BudgetRowQuerySet(models.QuerySet):
+    """Rows that a group has in a budget year: expenses and applications."""
+
+    def in_year(self, year: int):
+        return self.filter(budget_year__year=year)
+
+    def of_group(self, group_id: int):
+        return self.filter(group_id=group_id)
+
+
 class Expense(models.Model):
     """Money a group spent from its allocation or a grant."""
 
@@ -206,6 +224,7 @@ class Expense(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = BudgetRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("expense")
@@ -234,12 +253,15 @@ class ApplicationStatus(models.TextChoices):
     DECLINED = "declined", _("declined")
 
 
-class ApplicationQuerySet(models.QuerySet):
+class ApplicationQuerySet(BudgetRowQuerySet):
     def granted(self):
         return self.filter(status__in=(ApplicationStatus.GRANTED, ApplicationStatus.PARTLY_GRANTED))
 
     def undecided(self):
         return self.filter(status=ApplicationStatus.SUBMITTED)
+
+    def with_status(self, status: str):
+        return self.filter(status=status)
 
 
 class Application(models.Model):

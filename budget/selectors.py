@@ -127,11 +127,6 @@ class BudgetOverview:
     def overspent_groups(self) -> list[GroupLine]:
         return [line for line in self.groups if line.overspent]
 
-    @property
-    def co_financing(self) -> Decimal:
-        """Return the administration's share of all external funding, in kronor."""
-        return sum((item.co_financing_amount for item in self.external), Decimal("0.00"))
-
 
 def _of_year(model_queryset, budget_year):
     """Return the rows of `model_queryset` that belong to the outer group in `budget_year`."""

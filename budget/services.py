@@ -1,13 +1,14 @@
 """Writes to the budget. Every change checks that its year is open, inside a transaction that
 locks the year's row, so that closing a year and granting from the pool cannot race anything."""
 
-import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.services import model_update
 
 from .models import (
     ZERO,
@@ -85,15 +86,15 @@ def expense_create(*, budget_year: BudgetYear, created_by=None, **values) -> Exp
     return expense
 
 
+# What a change may set: never the budget year (the date must stay in it) nor who recorded it.
+EXPENSE_FIELDS = ("group", "date", "amount", "category", "description", "receipt")
+
+
 @transaction.atomic
 def expense_update(*, expense: Expense, **values) -> Expense:
     """Change an expense while its year is open."""
     _locked_open_year(expense.budget_year_id)
-    for name, value in values.items():
-        setattr(expense, name, value)
-    expense.full_clean()
-    expense.save()
-    return expense
+    return model_update(instance=expense, fields=EXPENSE_FIELDS, data=values)
 
 
 @transaction.atomic
@@ -171,11 +172,6 @@ def application_decide(
     application.full_clean()
     application.save()
     return application
-
-
-def budget_year_for(day: datetime.date) -> BudgetYear | None:
-    """Return the budget year a date falls in, if there is one."""
-    return BudgetYear.objects.filter(year=day.year).first()
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
@@ -21,14 +21,13 @@ from django.db.models import (
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.views import add_service_errors, forbidden, int_or_none, selected_filters
+from core.views import add_service_errors, allowed, int_or_none
 from networks import permissions
 
 from . import services
@@ -45,6 +44,7 @@ from .models import (
     ApplicationStatus,
     BudgetYear,
     Expense,
+    default_budget_year,
     sum_of,
 )
 from .receipts import receipt_type
@@ -52,9 +52,10 @@ from .selectors import group_lines
 
 PAGE_SIZE = 50
 
-NO_BUDGET_ROLE = gettext_lazy(
-    "The budget is for the coordinators of the network groups, the network developer and the "
-    "head of administration. Ask the network developer to link your account to your group."
+NO_BUDGET_ACCESS = gettext_lazy(
+    "The budget is for the staff of the networks: conveners and contact persons, the network "
+    "developer and the head of administration. Ask the network developer to link your account "
+    "to your group."
 )
 ONLY_COORDINATORS_SPEND = gettext_lazy(
     "Only the coordinators of a group and the network developer record expenses and apply "
@@ -69,15 +70,22 @@ NOT_YOUR_GROUP = gettext_lazy(
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _with_default_year(query, years, today):
-    """Show this year's budget, else the latest one, unless the user chose a year or all."""
-    data = query.copy()
-    if "year" not in data and years:
-        data["year"] = str(today.year if today.year in years else years[0])
-    return data
+def _filter_form(form_class, request, budget_years, visible_groups):
+    """Return a list's filters: the years with a budget and the groups the user may see.
+
+    Unless the user chose a year (or all years), the list opens on the budget's default year.
+    """
+    default = default_budget_year(budget_years)
+    return form_class(
+        request.GET,
+        years=[budget_year.year for budget_year in budget_years],
+        groups=list(visible_groups.select_related("kind")),
+        default_year=default.year if default is not None else None,
+    )
 
 
 def _can_spend_for_any(user) -> bool:
+    """Return whether the user may record expenses and apply for some group."""
     return permissions.editable_groups(user).exists()
 
 
@@ -99,26 +107,15 @@ def _expense_list_url(expense):
     return f"{reverse('budget:expense_list')}?{query}"
 
 
-@login_required
+@allowed(permissions.can_view_budget, NO_BUDGET_ACCESS)
 def expense_list(request):
     """List the spending of the user's groups, by year and group, with what each has left."""
     user = request.user
-    if not permissions.can_view_budget(user):
-        return forbidden(request, NO_BUDGET_ROLE)
-    today = timezone.localdate()
     budget_years = list(BudgetYear.objects.all())
-    years = [budget_year.year for budget_year in budget_years]
     visible_groups = permissions.budget_groups(user)
-    groups = list(visible_groups.select_related("kind"))
-    form = ExpenseFilterForm(
-        _with_default_year(request.GET, years, today), years=years, groups=groups
-    )
-    chosen = selected_filters(form)
-    expenses = Expense.objects.filter(group__in=visible_groups)
-    if "year" in chosen:
-        expenses = expenses.filter(budget_year__year=chosen["year"])
-    if "group" in chosen:
-        expenses = expenses.filter(group_id=chosen["group"])
+    form = _filter_form(ExpenseFilterForm, request, budget_years, visible_groups)
+    chosen = form.chosen()
+    expenses = form.filter(Expense.objects.filter(group__in=visible_groups))
     total = expenses.aggregate(total=sum_of("amount"))["total"]
     page = Paginator(
         expenses.select_related("group", "group__kind", "budget_year").order_by("-date", "-pk"),
@@ -156,12 +153,10 @@ def expense_list(request):
     )
 
 
-@login_required
+@allowed(_can_spend_for_any, ONLY_COORDINATORS_SPEND)
 def expense_create(request):
     """Record an expense of a group the user coordinates (?group=<id> preselects it)."""
     user = request.user
-    if not _can_spend_for_any(user):
-        return forbidden(request, ONLY_COORDINATORS_SPEND)
     form = ExpenseForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -191,7 +186,7 @@ def expense_edit(request, pk):
     expense = _visible_expense_or_404(request, pk)
     user = request.user
     if not permissions.can_spend_for(user, expense.group):
-        return forbidden(request, NOT_YOUR_GROUP)
+        raise PermissionDenied(NOT_YOUR_GROUP)
     # The form changes its instance while it validates; the page shows the stored expense.
     stored = copy.copy(expense)
     context = {"title": _("Change expense"), "expense": stored}
@@ -221,7 +216,7 @@ def expense_delete(request, pk):
     """Ask, then remove an expense recorded by mistake, while its year is open."""
     expense = _visible_expense_or_404(request, pk)
     if not permissions.can_spend_for(request.user, expense.group):
-        return forbidden(request, NOT_YOUR_GROUP)
+        raise PermissionDenied(NOT_YOUR_GROUP)
     error = None
     if expense.budget_year.is_closed:
         error = YEAR_CLOSED % {"year": expense.budget_year.year}
@@ -290,29 +285,15 @@ def _pool(budget_year):
     }
 
 
-@login_required
+@allowed(permissions.can_view_budget, NO_BUDGET_ACCESS)
 def application_list(request):
     """List applications for pooled funds: undecided first, then the latest."""
     user = request.user
-    if not permissions.can_view_budget(user):
-        return forbidden(request, NO_BUDGET_ROLE)
-    today = timezone.localdate()
     budget_years = list(BudgetYear.objects.all())
-    years = [budget_year.year for budget_year in budget_years]
     visible_groups = permissions.budget_groups(user)
-    form = ApplicationFilterForm(
-        _with_default_year(request.GET, years, today),
-        years=years,
-        groups=list(visible_groups.select_related("kind")),
-    )
-    chosen = selected_filters(form)
-    applications = Application.objects.filter(group__in=visible_groups)
-    if "year" in chosen:
-        applications = applications.filter(budget_year__year=chosen["year"])
-    if "group" in chosen:
-        applications = applications.filter(group_id=chosen["group"])
-    if "status" in chosen:
-        applications = applications.filter(status=chosen["status"])
+    form = _filter_form(ApplicationFilterForm, request, budget_years, visible_groups)
+    chosen = form.chosen()
+    applications = form.filter(Application.objects.filter(group__in=visible_groups))
     undecided_first = Case(
         When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
         default=Value(1),
@@ -350,12 +331,10 @@ def application_list(request):
     )
 
 
-@login_required
+@allowed(_can_spend_for_any, ONLY_COORDINATORS_SPEND)
 def application_create(request):
     """Apply for pooled funds for a group the user coordinates (?group=<id> preselects it)."""
     user = request.user
-    if not _can_spend_for_any(user):
-        return forbidden(request, ONLY_COORDINATORS_SPEND)
     open_years = BudgetYear.objects.filter(is_closed=False)
     context = {"title": _("Apply for pooled funds")}
     pools = [{"budget_year": budget_year, **_pool(budget_year)} for budget_year in open_years]
@@ -394,7 +373,7 @@ def application_detail(request, pk):
     user = request.user
     can_decide = permissions.can_manage_budget(user)
     if request.method == "POST" and not can_decide:
-        return forbidden(request, _("Only the network developer decides applications."))
+        raise PermissionDenied(_("Only the network developer decides applications."))
     decidable = can_decide and not application.is_decided and not application.budget_year.is_closed
     form = None
     if decidable:

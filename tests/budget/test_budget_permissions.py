@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from budget.models import Application, ApplicationStatus, Expense
+from budget.overview_views import NOT_BUDGET_MANAGER
+from budget.views import NO_BUDGET_ACCESS, NOT_YOUR_GROUP, ONLY_COORDINATORS_SPEND
 from networks.permissions import Role
 from tests.factories.accounts import coordinator_of, user_with_role
 from tests.factories.budget import (
@@ -25,6 +27,8 @@ from tests.factories.budget import (
     pdf_bytes,
 )
 from tests.factories.networks import MunicipalityFactory, NetworkGroupFactory
+
+from .texts import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -237,6 +241,36 @@ def test_permission_matrix(client, world, role, action):
     else:
         assert response.status_code == status
     assert effect is expected_effect
+
+
+# A refusal the matrix expects says why: (role, action) → the reason on the 403 page.
+REASONS = {
+    ("no_role", "list_expenses"): NO_BUDGET_ACCESS,
+    ("no_role", "list_applications"): NO_BUDGET_ACCESS,
+    ("head_of_administration", "record_expense"): ONLY_COORDINATORS_SPEND,
+    ("head_of_administration", "apply"): ONLY_COORDINATORS_SPEND,
+    ("head_of_administration", "change_expense"): NOT_YOUR_GROUP,
+    ("head_of_administration", "remove_expense"): NOT_YOUR_GROUP,
+    ("head_of_administration", "decide"): "Only the network developer decides applications.",
+    ("coordinator_a", "decide"): "Only the network developer decides applications.",
+}
+
+
+@pytest.mark.parametrize(("role", "action"), REASONS)
+def test_a_refusal_says_why(client, world, role, action):
+    """The 403 page names the rule that refused the request."""
+    client.force_login(world["users"][role])
+    response, _effect = ACTIONS[action](client, world)
+    assert response.status_code == 403
+    assert sv(REASONS[role, action]) in response.content.decode()
+
+
+def test_setting_up_a_year_is_refused_with_the_reason(client, world):
+    """Only the network developer sets up years; the head of administration is told so."""
+    client.force_login(world["users"]["head_of_administration"])
+    response = client.get(reverse("budget:year_create"))
+    assert response.status_code == 403
+    assert sv(NOT_BUDGET_MANAGER) in response.content.decode()
 
 
 def test_the_head_of_administration_is_offered_no_changes(client, world):
