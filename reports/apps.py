@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from .checks import report_timeouts_check
+
+        checks.register(report_timeouts_check)

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from reports.demo import demo_report_texts_load
 from reports.models import AnnualReportText, KindReportText
-from reports.services import demo_report_texts_load
 
 from .conftest import DEMO, load_boras
 

@@ -8,15 +8,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from networks.permissions import Role
-from reports import services
+from reports import jobs
+from reports.files import report_file_name
+from reports.jobs import report_publish, report_render, report_request, report_retry
 from reports.models import JobStatus, ReportJob, ReportKind
-from reports.services import (
-    report_file_name,
-    report_publish,
-    report_render,
-    report_request,
-    report_retry,
-)
 from reports.tasks import MAX_RETRIES, report_render_task
 from tests.factories.accounts import user_with_role
 from tests.factories.meetings import MeetingFactory
@@ -107,7 +102,7 @@ def test_the_task_returns_at_once_for_a_done_job(chef, small_year, monkeypatch):
     def must_not_render(**kwargs):
         raise AssertionError("a done job was rendered again")
 
-    monkeypatch.setattr(services, "report_build", must_not_render)
+    monkeypatch.setattr(jobs, "report_build", must_not_render)
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.DONE, 1)
@@ -118,11 +113,11 @@ def test_a_rerun_replaces_the_file_and_never_leaves_two(chef, monkeypatch):
     job = ReportJob.objects.create(
         kind=ReportKind.CALENDAR, year=2017, requested_by=chef, status=JobStatus.RUNNING
     )
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: b"%PDF-first")
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: b"%PDF-first")
     report_render(job=job)
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     job.refresh_from_db()
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: b"%PDF-second")
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: b"%PDF-second")
     report_render(job=job)
     job.refresh_from_db()
     assert stored_reports() == [job.file.name]
@@ -135,9 +130,9 @@ def test_a_finished_job_keeps_its_file_when_a_late_run_finishes(chef, monkeypatc
         kind=ReportKind.CALENDAR, year=2017, requested_by=chef, status=JobStatus.RUNNING
     )
     stale_copy = ReportJob.objects.get(pk=job.pk)
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: b"%PDF-first")
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: b"%PDF-first")
     report_render(job=job)
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: b"%PDF-late")
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: b"%PDF-late")
     report_render(job=stale_copy)
     job.refresh_from_db()
     assert job.file.read() == b"%PDF-first"
@@ -152,7 +147,7 @@ def test_transient_errors_are_retried_then_fail_the_job_in_swedish(chef, monkeyp
         calls.append(1)
         raise OperationalError("database is restarting")
 
-    monkeypatch.setattr(services, "report_build", flaky)
+    monkeypatch.setattr(jobs, "report_build", flaky)
     job = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
@@ -174,7 +169,7 @@ def test_a_transient_error_that_passes_leaves_a_done_job(chef, monkeypatch):
             raise result
         return result
 
-    monkeypatch.setattr(services, "report_build", once_flaky)
+    monkeypatch.setattr(jobs, "report_build", once_flaky)
     job = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
@@ -187,7 +182,7 @@ def test_a_broken_report_fails_at_once_with_a_message(chef, monkeypatch):
     def broken(**kwargs):
         raise ValueError("template error")
 
-    monkeypatch.setattr(services, "report_build", broken)
+    monkeypatch.setattr(jobs, "report_build", broken)
     job = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
@@ -228,12 +223,12 @@ def test_retrying_returns_the_job_already_on_its_way(chef):
 def test_a_job_lost_long_ago_is_sent_again(chef, django_capture_on_commit_callbacks, monkeypatch):
     """A job queued for longer than its message can live is queued again on the next request."""
     sent = []
-    monkeypatch.setattr(services, "_enqueue", sent.append)
+    monkeypatch.setattr(jobs, "_enqueue", sent.append)
     job = ReportJob.objects.create(
         kind=ReportKind.ANNUAL,
         year=2017,
         requested_by=chef,
-        queued_at=timezone.now() - services.STALE_QUEUED - datetime.timedelta(minutes=1),
+        queued_at=timezone.now() - jobs.STALE_QUEUED - datetime.timedelta(minutes=1),
     )
     with django_capture_on_commit_callbacks(execute=True):
         again = report_request(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
@@ -245,13 +240,13 @@ def test_a_job_lost_long_ago_is_sent_again(chef, django_capture_on_commit_callba
 
 def test_a_job_that_keeps_losing_its_worker_fails_for_good(chef, monkeypatch):
     """Redelivered after every crash, a job stops after its last attempt instead of looping."""
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: FAKE_PDF)
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: FAKE_PDF)
     job = ReportJob.objects.create(
         kind=ReportKind.ANNUAL,
         year=2017,
         requested_by=chef,
         status=JobStatus.RUNNING,
-        attempts=services.MAX_ATTEMPTS,
+        attempts=jobs.MAX_ATTEMPTS,
     )
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
@@ -272,7 +267,7 @@ def test_a_broker_that_is_down_fails_the_job_with_a_clear_message(
 
 def test_only_a_finished_annual_report_can_be_published(chef, monkeypatch):
     """Publishing needs a done annual report, and replaces the year's published one."""
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: FAKE_PDF)
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: FAKE_PDF)
     first = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, status=JobStatus.RUNNING)
     with pytest.raises(Exception, match="Bara en färdig årsredovisning"):
         report_publish(job=first, published=True)
@@ -304,7 +299,7 @@ def test_on_disk_a_rerun_replaces_the_file_in_one_step(chef, monkeypatch, settin
     leftover = tmp_path / "reports" / "2017" / f"annual-2017-job{job.pk}.pdf.x1y2.part"
     leftover.write_bytes(b"half a PDF from a killed worker")
     for content in (b"%PDF-first", b"%PDF-second"):
-        monkeypatch.setattr(services, "report_build", lambda content=content, **kwargs: content)
+        monkeypatch.setattr(jobs, "report_build", lambda content=content, **kwargs: content)
         ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
         job.refresh_from_db()
         report_render(job=job)

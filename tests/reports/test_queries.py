@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from budget.models import KindAllocation
 from meetings.models import Activity, ActivityType, Meeting, MeetingStatus
 from networks.models import Forum
+from reports.build import report_html
 from reports.models import ReportKind
-from reports.services import annual_report_text_save, report_html
+from reports.narrative import annual_report_text_save
 from tests.factories.budget import BudgetYearFactory
 from tests.factories.networks import DistrictFactory, NetworkGroupFactory, NetworkKindFactory
 

@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 
 from networks.permissions import Role
-from reports import services
+from reports import jobs
+from reports.build import report_html
+from reports.jobs import report_publish, report_render
 from reports.models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind
-from reports.services import report_html, report_render
+from reports.narrative import annual_report_text_save
 from tests.factories.accounts import coordinator_of, user_with_role
 from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import NetworkGroupFactory, NetworkKindFactory
@@ -24,7 +26,7 @@ FAKE_PDF = b"%PDF-1.7 a report"
 @pytest.fixture
 def fake_pdf(monkeypatch):
     """Render instantly: these tests are about the pages, test_pdf.py reads real PDFs."""
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: FAKE_PDF)
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: FAKE_PDF)
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def done_job(kind=ReportKind.ANNUAL, published=False):
     job = ReportJob.objects.create(kind=kind, year=2017, status=JobStatus.RUNNING)
     job = report_render(job=job)
     if published:
-        services.report_publish(job=job, published=True)
+        report_publish(job=job, published=True)
     return job
 
 
@@ -235,7 +237,7 @@ def test_the_head_of_administration_cannot_change_the_narrative(client):
 
 def test_the_narrative_cannot_inject_markup_into_the_report(db):
     """Whatever the text contains is escaped: no HTML, link or script reaches the PDF."""
-    services.annual_report_text_save(
+    annual_report_text_save(
         year=2017,
         introduction='<script>alert(1)</script> <a href="https://example.org">x</a>',
         development_areas="- <img src=https://example.org/x.png>",

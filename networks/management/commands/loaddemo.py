@@ -11,7 +11,7 @@ from django.db import transaction
 from budget.demo import demo_budget_load
 from meetings.demo import demo_meetings_load
 from networks.services import DemoDataError, demo_data_load
-from reports.services import demo_report_texts_load
+from reports.demo import demo_report_texts_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEFAULT_DATASET = "boras-2017"
