@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from reports.tasks import MAX_RETRIES, report_render_task
 from tests.factories.accounts import user_with_role
 from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import NetworkGroupFactory, NetworkKindFactory
+from tests.text import sv
 
 from .conftest import celery_broker
 
@@ -139,7 +141,7 @@ def test_a_finished_job_keeps_its_file_when_a_late_run_finishes(chef, monkeypatc
     assert len(stored_reports()) == 1
 
 
-def test_transient_errors_are_retried_then_fail_the_job_in_swedish(chef, monkeypatch):
+def test_transient_errors_are_retried_then_fail_the_job_sv(chef, monkeypatch):
     """A database hiccup is retried; after the last retry the job fails with a clear message."""
     calls = []
 
@@ -153,8 +155,8 @@ def test_transient_errors_are_retried_then_fail_the_job_in_swedish(chef, monkeyp
     job.refresh_from_db()
     assert len(calls) == MAX_RETRIES + 1
     assert job.status == JobStatus.FAILED
-    assert job.error_message.startswith(
-        "Rapporten kunde inte skapas på grund av ett tillfälligt fel"
+    assert job.error_message == sv(
+        "The report could not be created because of a temporary fault. Try again in a while."
     )
     assert job.attempts == MAX_RETRIES + 1
 
@@ -187,7 +189,10 @@ def test_a_broken_report_fails_at_once_with_a_message(chef, monkeypatch):
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
-    assert "Rapporten kunde inte skapas på grund av ett fel" in job.error_message
+    assert job.error_message == sv(
+        "The report could not be created because of an error. The error has been logged; "
+        "contact the system administrator if it happens again."
+    )
 
 
 def test_a_failed_job_can_be_retried(chef, small_year, django_capture_on_commit_callbacks):
@@ -251,7 +256,7 @@ def test_a_job_that_keeps_losing_its_worker_fails_for_good(chef, monkeypatch):
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error_message == "Rapporten kunde inte skapas trots flera försök."
+    assert job.error_message == sv("The report could not be created after several attempts.")
 
 
 def test_a_broker_that_is_down_fails_the_job_with_a_clear_message(
@@ -262,15 +267,20 @@ def test_a_broker_that_is_down_fails_the_job_with_a_clear_message(
         job = report_request(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error_message.startswith("Rapporttjänsten går inte att nå just nu")
+    assert job.error_message == sv(
+        "The report service cannot be reached right now, so the report was not started. Try "
+        "again in a while; if it keeps failing, contact the system administrator."
+    )
 
 
 def test_only_a_finished_annual_report_can_be_published(chef, monkeypatch):
     """Publishing needs a done annual report, and replaces the year's published one."""
+    refusal = [sv("Only a finished annual report can be published.")]
     monkeypatch.setattr(jobs, "report_build", lambda **kwargs: FAKE_PDF)
     first = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, status=JobStatus.RUNNING)
-    with pytest.raises(Exception, match="Bara en färdig årsredovisning"):
+    with pytest.raises(ValidationError) as refused:
         report_publish(job=first, published=True)
+    assert refused.value.messages == refusal
     report_render(job=first)
     report_publish(job=first, published=True)
     second = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, status=JobStatus.RUNNING)
@@ -281,8 +291,9 @@ def test_only_a_finished_annual_report_can_be_published(chef, monkeypatch):
         kind=ReportKind.CALENDAR, year=2017, status=JobStatus.RUNNING
     )
     report_render(job=calendar)
-    with pytest.raises(Exception, match="Bara en färdig årsredovisning"):
+    with pytest.raises(ValidationError) as refused:
         report_publish(job=calendar, published=True)
+    assert refused.value.messages == refusal
 
 
 def test_on_disk_a_rerun_replaces_the_file_in_one_step(chef, monkeypatch, settings, tmp_path):
