@@ -111,8 +111,8 @@ def _measure(kind: str, year: int, queue) -> None:
     from django.db import connections
     from pypdf import PdfReader
 
+    from reports.build import report_html
     from reports.pdf import html_to_pdf
-    from reports.services import report_html
 
     connections.close_all()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -61,14 +61,3 @@ def add_service_errors(form, error: ValidationError, field_for=None):
         target = target or (name if name in form.fields else None)
         form.add_error(target, errors)
 
-
-# Kept while the apps move to `allowed` and `ListFilterForm.filter`; removed once none uses them.
-def forbidden(request, message):
-    """Render the Swedish 403 page, saying why."""
-    return render(request, "403.html", {"message": message}, status=403)
-
-
-def selected_filters(form):
-    """Return the valid filters of a bound filter form (an invalid one is shown, not applied)."""
-    form.is_valid()
-    return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}

@@ -15,7 +15,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from reports.services import orphan_report_files_delete
+from reports.files import orphan_report_files_delete
 
 logger = logging.getLogger(__name__)
 

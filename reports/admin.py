@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .jobs import report_job_delete, report_publish
 from .models import AnnualReportText, KindReportText, ReportJob
-from .services import report_job_delete, report_publish
 
 
 class KindReportTextInline(admin.StackedInline):

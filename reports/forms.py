@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.years import FIRST_YEAR, LAST_YEAR
 from networks.models import NetworkKind
 
 from .models import AnnualReportText, ReportKind
@@ -23,13 +24,14 @@ class ReportRequestForm(forms.Form):
     )
     year = forms.IntegerField(
         label=_("Year"),
-        min_value=2000,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        # Django fills in limit_value: the bound the year is outside of.
         error_messages={
             "required": _("Give the year of the report."),
             "invalid": _("Write the year with four digits, e.g. 2017."),
-            "min_value": _("Choose a year from 2000 on."),
-            "max_value": _("Choose a year before 2100."),
+            "min_value": _("Choose a year from %(limit_value)s on."),
+            "max_value": _("Choose a year up to %(limit_value)s."),
         },
     )
     network_kind = forms.ModelChoiceField(

@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.years import year_validators
 from networks.models import NetworkKind
 
 
@@ -57,9 +57,7 @@ class ReportJob(models.Model):
     """A PDF someone asked for, and how far it has come. The pages read this row only."""
 
     kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     network_kind = models.ForeignKey(
         NetworkKind,
         on_delete=models.CASCADE,
@@ -161,10 +159,6 @@ class ReportJob(models.Model):
     def is_done(self) -> bool:
         return self.status == JobStatus.DONE and bool(self.file)
 
-    @property
-    def is_failed(self) -> bool:
-        return self.status == JobStatus.FAILED
-
 
 class AnnualReportText(models.Model):
     """The parts of a year's annual report that people write: the narrative around the data.
@@ -172,9 +166,7 @@ class AnnualReportText(models.Model):
     Plain text: paragraphs separated by an empty line, lines starting with "- " make a list.
     """
 
-    year = models.PositiveSmallIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=year_validators())
     title = models.CharField(
         _("title"),
         max_length=200,

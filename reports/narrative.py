@@ -1,15 +1,42 @@
-"""The narrative of a report: plain text with a few conventions, turned into safe HTML.
+"""The narrative of a report: saved per year (and per kind), and turned into safe HTML.
 
 The network developer writes in a text box: paragraphs separated by an empty line, lines that
 start with "- " make a bulleted list, and a line that starts with "## " is a subheading. Nothing
 else is markup: every character is escaped, so no HTML, link or script can reach a page or a PDF.
 """
 
+from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.services import model_update
+
+from .models import AnnualReportText, KindReportText
+
 BULLET = "- "
 SUBHEADING = "## "
+# The parts of the narrative a person writes; the rest of the annual report is gathered.
+TEXT_FIELDS = ("title", "introduction", "organisation", "development_areas", "signatures")
+KIND_TEXT_FIELDS = ("experiences", "challenges")
+
+
+@transaction.atomic
+def annual_report_text_save(
+    *, year: int, updated_by=None, kind_texts: dict | None = None, **values
+) -> AnnualReportText:
+    """Save a year's narrative; `kind_texts` maps a kind to {"experiences", "challenges"}."""
+    text = AnnualReportText.objects.filter(year=year).first() or AnnualReportText(year=year)
+    model_update(
+        instance=text,
+        fields=(*TEXT_FIELDS, "updated_by"),
+        data={**values, "updated_by": updated_by},
+    )
+    for kind, parts in (kind_texts or {}).items():
+        item = KindReportText.objects.filter(report=text, kind=kind).first() or KindReportText(
+            report=text, kind=kind
+        )
+        model_update(instance=item, fields=KIND_TEXT_FIELDS, data=parts)
+    return text
 
 
 def _blocks(text: str) -> list[list[str]]:

@@ -163,17 +163,10 @@ class ActivitySection:
     # (kind or None for activities of no group, lines), kinds in their order.
     by_kind: list[tuple[NetworkKind | None, list[ActivityLine]]] = field(default_factory=list)
 
-    @property
-    def count(self) -> int:
-        return sum(len(line.dates) for _kind, lines in self.by_kind for line in lines)
 
-
-def activity_sections(*, year: int) -> list[ActivitySection]:
-    """Return the year's public activities by type, then by the organising group's kind.
-
-    One line per area with its dates in order, as §7 of the annual report writes them. One query.
-    """
-    activities = (
+def _public_activities(year: int):
+    """Return the year's public activities in date order, with only what §7 shows."""
+    return (
         Activity.objects.public()
         .in_year(year)
         .select_related("group__kind")
@@ -191,9 +184,27 @@ def activity_sections(*, year: int) -> list[ActivitySection]:
         )
         .order_by("start_date", "pk")
     )
+
+
+def _activity_line(area: str, items: list[Activity]) -> ActivityLine:
+    """Return one area's activities as a line: their days, themes and participants in all."""
+    counts = [item.participant_count for item in items if item.participant_count]
+    return ActivityLine(
+        area=area,
+        dates=[date_span(item.start_date, item.end_date) for item in items],
+        themes=sorted({item.theme for item in items if item.theme}),
+        participants=sum(counts) if counts else None,
+    )
+
+
+def activity_sections(*, year: int) -> list[ActivitySection]:
+    """Return the year's public activities by type, then by the organising group's kind.
+
+    One line per area with its dates in order, as §7 of the annual report writes them. One query.
+    """
     grouped: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     kinds: dict[int | None, NetworkKind | None] = {}
-    for activity in activities:
+    for activity in _public_activities(year):
         kind = activity.group.kind if activity.group_id else None
         kinds[kind.pk if kind else None] = kind
         grouped[activity.type][kind.pk if kind else None][activity.area].append(activity)
@@ -208,17 +219,10 @@ def activity_sections(*, year: int) -> list[ActivitySection]:
             continue
         section = ActivitySection(type=activity_type, heading=str(heading))
         for kind_id in sorted(grouped[activity_type], key=kind_order):
-            lines = []
-            for area, items in grouped[activity_type][kind_id].items():
-                counts = [item.participant_count for item in items if item.participant_count]
-                lines.append(
-                    ActivityLine(
-                        area=area,
-                        dates=[date_span(item.start_date, item.end_date) for item in items],
-                        themes=sorted({item.theme for item in items if item.theme}),
-                        participants=sum(counts) if counts else None,
-                    )
-                )
+            lines = [
+                _activity_line(area, items)
+                for area, items in grouped[activity_type][kind_id].items()
+            ]
             section.by_kind.append((kinds[kind_id], lines))
         sections.append(section)
     return sections
@@ -267,6 +271,68 @@ class AnnualReport:
         return self.year + 1
 
 
+def _kind_texts(text: AnnualReportText | None) -> dict[int, KindReportText]:
+    """Return the narrative's texts per kind id (none while the year has no narrative)."""
+    if text is None:
+        return {}
+    return {item.kind_id: item for item in KindReportText.objects.filter(report=text)}
+
+
+def _groups_by_kind(group_tallies: dict[int, MeetingTally]) -> dict[int, list[NetworkGroup]]:
+    """Return the groups the report shows, per kind id and by name: active ones and any that met."""
+    groups = (
+        NetworkGroup.objects.select_related("running_organisation")
+        .prefetch_related("districts")
+        .order_by()
+    )
+    groups_of = defaultdict(list)
+    for group in sorted(groups, key=lambda g: swedish_sort_key(g.name)):
+        if group.active or group.pk in group_tallies:
+            groups_of[group.kind_id].append(group)
+    return groups_of
+
+
+def _group_summary(group: NetworkGroup, kind: NetworkKind, tally: MeetingTally) -> GroupSummary:
+    """Return a group's line in its kind's tables: districts, meetings and the guideline."""
+    return GroupSummary(
+        group=group,
+        districts=sorted(
+            (district.name for district in group.districts.all()), key=swedish_sort_key
+        ),
+        tally=tally,
+        cadence_min=kind.meetings_per_term_min,
+    )
+
+
+def _chapter(
+    kind: NetworkKind,
+    groups: list[NetworkGroup],
+    *,
+    group_tallies: dict[int, MeetingTally],
+    joint: MeetingTally,
+    kind_text: KindReportText | None,
+) -> KindChapter:
+    """Return a kind's chapter: its groups' meetings, its joint meetings and its texts."""
+    return KindChapter(
+        kind=kind,
+        groups=[
+            _group_summary(group, kind, group_tallies.get(group.pk, MeetingTally()))
+            for group in groups
+        ],
+        joint=joint,
+        experiences=kind_text.experiences if kind_text else "",
+        challenges=kind_text.challenges if kind_text else "",
+    )
+
+
+def _forum_meetings(forum_tallies: dict[int, MeetingTally]) -> list[tuple[str, MeetingTally]]:
+    """Return the forums that had meetings in the year, each with its tally."""
+    return [
+        (forum.label, forum_tallies[forum.pk])
+        for forum in Forum.objects.filter(pk__in=list(forum_tallies))
+    ]
+
+
 def annual_report(*, year: int) -> AnnualReport:
     """Gather the annual report of `year`: narrative, organisation, budget, meetings, activities.
 
@@ -275,50 +341,21 @@ def annual_report(*, year: int) -> AnnualReport:
     public record. A fixed number of queries.
     """
     text = AnnualReportText.objects.filter(year=year).first()
-    kind_texts = (
-        {item.kind_id: item for item in KindReportText.objects.filter(report=text)} if text else {}
-    )
-    kinds = list(NetworkKind.objects.all())
+    kind_texts = _kind_texts(text)
     meetings = Meeting.objects.in_year(year)
     group_tallies = _tallies(meetings.filter(group__isnull=False), "group")
     joint_tallies = _tallies(meetings.filter(kind__isnull=False), "kind")
     forum_tallies = _tallies(meetings.filter(forum__isnull=False), "forum")
-    groups = (
-        NetworkGroup.objects.select_related("running_organisation")
-        .prefetch_related("districts")
-        .order_by()
-    )
-    groups_of = defaultdict(list)
-    for group in groups:
-        if group.active or group.pk in group_tallies:
-            groups_of[group.kind_id].append(group)
-
-    chapters = []
-    for kind in kinds:
-        summaries = [
-            GroupSummary(
-                group=group,
-                districts=sorted(
-                    (district.name for district in group.districts.all()), key=swedish_sort_key
-                ),
-                tally=group_tallies.get(group.pk, MeetingTally()),
-                cadence_min=kind.meetings_per_term_min,
-            )
-            for group in sorted(groups_of[kind.pk], key=lambda g: swedish_sort_key(g.name))
-        ]
-        kind_text = kind_texts.get(kind.pk)
-        chapters.append(
-            KindChapter(
-                kind=kind,
-                groups=summaries,
-                joint=joint_tallies.get(kind.pk, MeetingTally()),
-                experiences=kind_text.experiences if kind_text else "",
-                challenges=kind_text.challenges if kind_text else "",
-            )
+    groups_of = _groups_by_kind(group_tallies)
+    chapters = [
+        _chapter(
+            kind,
+            groups_of[kind.pk],
+            group_tallies=group_tallies,
+            joint=joint_tallies.get(kind.pk, MeetingTally()),
+            kind_text=kind_texts.get(kind.pk),
         )
-    forum_meetings = [
-        (forum.label, forum_tallies[forum.pk])
-        for forum in Forum.objects.filter(pk__in=list(forum_tallies))
+        for kind in NetworkKind.objects.all()
     ]
     return AnnualReport(
         year=year,
@@ -328,5 +365,5 @@ def annual_report(*, year: int) -> AnnualReport:
         budget=budget_for_report(year=year),
         activities=activity_sections(year=year),
         grid=year_grid(year=year, include_internal=False),
-        forum_meetings=forum_meetings,
+        forum_meetings=_forum_meetings(forum_tallies),
     )

@@ -8,7 +8,6 @@ retried with backoff, and after the last try the job is failed with a message in
 """
 
 import logging
-import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,16 +16,18 @@ from django.db import InterfaceError, OperationalError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .services import report_job_fail, report_job_start, report_render
+from .jobs import (
+    RENDER_SOFT_TIME_LIMIT,
+    RENDER_TIME_LIMIT,
+    report_job_fail,
+    report_job_start,
+    report_render,
+)
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
 MAX_RETRIES = 3
-# The demo year renders in seconds and a year a hundred times larger in about a minute; the
-# limits leave room and still stop a runaway render (see BENCHMARKS.md).
-SOFT_TIME_LIMIT = 9 * 60
-TIME_LIMIT = 10 * 60
 
 
 TEMPORARY_FAULT = _(
@@ -53,8 +54,8 @@ def _fail(job_id: int, message) -> None:
     name="reports.render",
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
+    soft_time_limit=RENDER_SOFT_TIME_LIMIT.total_seconds(),
+    time_limit=RENDER_TIME_LIMIT.total_seconds(),
     autoretry_for=TRANSIENT_ERRORS,
     max_retries=MAX_RETRIES,
     retry_backoff=5,
@@ -67,11 +68,6 @@ def report_render_task(self, job_id: int) -> None:
     job = report_job_start(job_id=job_id)
     if job is None:
         return
-    pause = getattr(settings, "REPORTS_RENDER_PAUSE", 0)
-    if pause:
-        # Only the worker tests set this: it holds a job in "running" long enough to kill the
-        # worker in the middle of it.
-        time.sleep(pause)
     try:
         report_render(job=job)
     except TRANSIENT_ERRORS:

@@ -8,7 +8,7 @@ link that stops the reloading for people whose screen reader it disturbs.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,14 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.views import forbidden
+from core.views import allowed
+from core.years import is_record_year
 from meetings.models import Meeting
 from networks import permissions
 from networks.models import NetworkKind
 
 from .forms import AnnualReportTextForm, ReportRequestForm, ReportYearForm
+from .jobs import report_publish, report_request, report_retry
 from .models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind
-from .services import annual_report_text_save, report_publish, report_request, report_retry
+from .narrative import annual_report_text_save
 
 REFRESH_SECONDS = 5
 JOBS_SHOWN = 20
@@ -52,11 +54,9 @@ def _default_year(years: list[int]) -> int:
     return past[0] if past else this_year
 
 
-@login_required
+@allowed(permissions.can_create_reports, NOT_ALLOWED)
 def report_list(request):
     """Show the buttons that make a year's reports, and the reports asked for lately."""
-    if not permissions.can_create_reports(request.user):
-        return forbidden(request, NOT_ALLOWED)
     years = _report_years()
     year_form = ReportYearForm(request.GET or None, years=years)
     year = year_form.cleaned_data["ar"] if year_form.is_valid() else _default_year(years)
@@ -79,12 +79,13 @@ def report_list(request):
     )
 
 
+# This and the other POST-only views ask for the login first, then the method, then the role:
+# a visitor is sent to log in, and a GET is refused as a 405 whoever is logged in.
 @login_required
 @require_POST
+@allowed(permissions.can_create_reports, NOT_ALLOWED)
 def report_create(request):
     """Ask for a report and go to its job page (the job already on its way, if there is one)."""
-    if not permissions.can_create_reports(request.user):
-        return forbidden(request, NOT_ALLOWED)
     form = ReportRequestForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -98,11 +99,9 @@ def report_create(request):
     return redirect(job)
 
 
-@login_required
+@allowed(permissions.can_create_reports, NOT_ALLOWED)
 def job_detail(request, pk):
     """Show how far a report has come; reload while it is queued or being made."""
-    if not permissions.can_create_reports(request.user):
-        return forbidden(request, NOT_ALLOWED)
     job = get_object_or_404(ReportJob.objects.for_listing(), pk=pk)
     auto_refresh = job.is_active and request.GET.get("uppdatera") != "nej"
     response = render(
@@ -125,10 +124,9 @@ def job_detail(request, pk):
 
 @login_required
 @require_POST
+@allowed(permissions.can_create_reports, NOT_ALLOWED)
 def job_retry(request, pk):
     """Run a failed report job again."""
-    if not permissions.can_create_reports(request.user):
-        return forbidden(request, NOT_ALLOWED)
     job = get_object_or_404(ReportJob, pk=pk)
     job = report_retry(job=job, requested_by=request.user)
     job.refresh_from_db()
@@ -139,10 +137,9 @@ def job_retry(request, pk):
 
 @login_required
 @require_POST
+@allowed(permissions.can_publish_reports, NOT_ALLOWED)
 def job_publish(request, pk):
     """Publish a finished annual report, or withdraw it from the public pages."""
-    if not permissions.can_publish_reports(request.user):
-        return forbidden(request, NOT_ALLOWED)
     job = get_object_or_404(ReportJob, pk=pk)
     publish = request.POST.get("publicera") == "ja"
     try:
@@ -167,7 +164,7 @@ def job_download(request, pk):
     if not permissions.can_download_report(request.user, job):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return forbidden(request, NOT_ALLOWED)
+        raise PermissionDenied(NOT_ALLOWED)
     try:
         handle = job.file.open("rb")
     except (FileNotFoundError, OSError) as error:
@@ -179,12 +176,10 @@ def job_download(request, pk):
     return response
 
 
-@login_required
+@allowed(permissions.can_edit_report_text, TEXT_NOT_ALLOWED)
 def text_edit(request, year):
     """Write the narrative of a year's annual report (the network developer)."""
-    if not permissions.can_edit_report_text(request.user):
-        return forbidden(request, TEXT_NOT_ALLOWED)
-    if not 2000 <= year <= 2100:
+    if not is_record_year(year):
         raise Http404("No such year.")
     text = AnnualReportText.objects.filter(year=year).first() or AnnualReportText(year=year)
     kinds = list(NetworkKind.objects.all())

@@ -3,24 +3,21 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from networks.permissions import Role
-from reports import services
+from reports import jobs
+from reports.files import report_file_name
+from reports.jobs import report_publish, report_render, report_request, report_retry
 from reports.models import JobStatus, ReportJob, ReportKind
-from reports.services import (
-    report_file_name,
-    report_publish,
-    report_render,
-    report_request,
-    report_retry,
-)
 from reports.tasks import MAX_RETRIES, report_render_task
 from tests.factories.accounts import user_with_role
 from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import NetworkGroupFactory, NetworkKindFactory
+from tests.text import sv
 
 from .conftest import celery_broker
 
@@ -107,7 +104,7 @@ def test_the_task_returns_at_once_for_a_done_job(chef, small_year, monkeypatch):
     def must_not_render(**kwargs):
         raise AssertionError("a done job was rendered again")
 
-    monkeypatch.setattr(services, "report_build", must_not_render)
+    monkeypatch.setattr(jobs, "report_build", must_not_render)
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.DONE, 1)
@@ -118,11 +115,11 @@ def test_a_rerun_replaces_the_file_and_never_leaves_two(chef, monkeypatch):
     job = ReportJob.objects.create(
         kind=ReportKind.CALENDAR, year=2017, requested_by=chef, status=JobStatus.RUNNING
     )
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: b"%PDF-first")
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: b"%PDF-first")
     report_render(job=job)
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     job.refresh_from_db()
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: b"%PDF-second")
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: b"%PDF-second")
     report_render(job=job)
     job.refresh_from_db()
     assert stored_reports() == [job.file.name]
@@ -135,16 +132,16 @@ def test_a_finished_job_keeps_its_file_when_a_late_run_finishes(chef, monkeypatc
         kind=ReportKind.CALENDAR, year=2017, requested_by=chef, status=JobStatus.RUNNING
     )
     stale_copy = ReportJob.objects.get(pk=job.pk)
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: b"%PDF-first")
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: b"%PDF-first")
     report_render(job=job)
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: b"%PDF-late")
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: b"%PDF-late")
     report_render(job=stale_copy)
     job.refresh_from_db()
     assert job.file.read() == b"%PDF-first"
     assert len(stored_reports()) == 1
 
 
-def test_transient_errors_are_retried_then_fail_the_job_in_swedish(chef, monkeypatch):
+def test_transient_errors_are_retried_then_fail_the_job_sv(chef, monkeypatch):
     """A database hiccup is retried; after the last retry the job fails with a clear message."""
     calls = []
 
@@ -152,14 +149,14 @@ def test_transient_errors_are_retried_then_fail_the_job_in_swedish(chef, monkeyp
         calls.append(1)
         raise OperationalError("database is restarting")
 
-    monkeypatch.setattr(services, "report_build", flaky)
+    monkeypatch.setattr(jobs, "report_build", flaky)
     job = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
     assert len(calls) == MAX_RETRIES + 1
     assert job.status == JobStatus.FAILED
-    assert job.error_message.startswith(
-        "Rapporten kunde inte skapas på grund av ett tillfälligt fel"
+    assert job.error_message == sv(
+        "The report could not be created because of a temporary fault. Try again in a while."
     )
     assert job.attempts == MAX_RETRIES + 1
 
@@ -174,7 +171,7 @@ def test_a_transient_error_that_passes_leaves_a_done_job(chef, monkeypatch):
             raise result
         return result
 
-    monkeypatch.setattr(services, "report_build", once_flaky)
+    monkeypatch.setattr(jobs, "report_build", once_flaky)
     job = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
@@ -187,12 +184,15 @@ def test_a_broken_report_fails_at_once_with_a_message(chef, monkeypatch):
     def broken(**kwargs):
         raise ValueError("template error")
 
-    monkeypatch.setattr(services, "report_build", broken)
+    monkeypatch.setattr(jobs, "report_build", broken)
     job = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
-    assert "Rapporten kunde inte skapas på grund av ett fel" in job.error_message
+    assert job.error_message == sv(
+        "The report could not be created because of an error. The error has been logged; "
+        "contact the system administrator if it happens again."
+    )
 
 
 def test_a_failed_job_can_be_retried(chef, small_year, django_capture_on_commit_callbacks):
@@ -228,12 +228,12 @@ def test_retrying_returns_the_job_already_on_its_way(chef):
 def test_a_job_lost_long_ago_is_sent_again(chef, django_capture_on_commit_callbacks, monkeypatch):
     """A job queued for longer than its message can live is queued again on the next request."""
     sent = []
-    monkeypatch.setattr(services, "_enqueue", sent.append)
+    monkeypatch.setattr(jobs, "_enqueue", sent.append)
     job = ReportJob.objects.create(
         kind=ReportKind.ANNUAL,
         year=2017,
         requested_by=chef,
-        queued_at=timezone.now() - services.STALE_QUEUED - datetime.timedelta(minutes=1),
+        queued_at=timezone.now() - jobs.STALE_QUEUED - datetime.timedelta(minutes=1),
     )
     with django_capture_on_commit_callbacks(execute=True):
         again = report_request(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
@@ -245,18 +245,18 @@ def test_a_job_lost_long_ago_is_sent_again(chef, django_capture_on_commit_callba
 
 def test_a_job_that_keeps_losing_its_worker_fails_for_good(chef, monkeypatch):
     """Redelivered after every crash, a job stops after its last attempt instead of looping."""
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: FAKE_PDF)
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: FAKE_PDF)
     job = ReportJob.objects.create(
         kind=ReportKind.ANNUAL,
         year=2017,
         requested_by=chef,
         status=JobStatus.RUNNING,
-        attempts=services.MAX_ATTEMPTS,
+        attempts=jobs.MAX_ATTEMPTS,
     )
     report_render_task.apply(args=(job.pk,))
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error_message == "Rapporten kunde inte skapas trots flera försök."
+    assert job.error_message == sv("The report could not be created after several attempts.")
 
 
 def test_a_broker_that_is_down_fails_the_job_with_a_clear_message(
@@ -267,15 +267,20 @@ def test_a_broker_that_is_down_fails_the_job_with_a_clear_message(
         job = report_request(kind=ReportKind.ANNUAL, year=2017, requested_by=chef)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error_message.startswith("Rapporttjänsten går inte att nå just nu")
+    assert job.error_message == sv(
+        "The report service cannot be reached right now, so the report was not started. Try "
+        "again in a while; if it keeps failing, contact the system administrator."
+    )
 
 
 def test_only_a_finished_annual_report_can_be_published(chef, monkeypatch):
     """Publishing needs a done annual report, and replaces the year's published one."""
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: FAKE_PDF)
+    refusal = [sv("Only a finished annual report can be published.")]
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: FAKE_PDF)
     first = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, status=JobStatus.RUNNING)
-    with pytest.raises(Exception, match="Bara en färdig årsredovisning"):
+    with pytest.raises(ValidationError) as refused:
         report_publish(job=first, published=True)
+    assert refused.value.messages == refusal
     report_render(job=first)
     report_publish(job=first, published=True)
     second = ReportJob.objects.create(kind=ReportKind.ANNUAL, year=2017, status=JobStatus.RUNNING)
@@ -286,8 +291,9 @@ def test_only_a_finished_annual_report_can_be_published(chef, monkeypatch):
         kind=ReportKind.CALENDAR, year=2017, status=JobStatus.RUNNING
     )
     report_render(job=calendar)
-    with pytest.raises(Exception, match="Bara en färdig årsredovisning"):
+    with pytest.raises(ValidationError) as refused:
         report_publish(job=calendar, published=True)
+    assert refused.value.messages == refusal
 
 
 def test_on_disk_a_rerun_replaces_the_file_in_one_step(chef, monkeypatch, settings, tmp_path):
@@ -304,7 +310,7 @@ def test_on_disk_a_rerun_replaces_the_file_in_one_step(chef, monkeypatch, settin
     leftover = tmp_path / "reports" / "2017" / f"annual-2017-job{job.pk}.pdf.x1y2.part"
     leftover.write_bytes(b"half a PDF from a killed worker")
     for content in (b"%PDF-first", b"%PDF-second"):
-        monkeypatch.setattr(services, "report_build", lambda content=content, **kwargs: content)
+        monkeypatch.setattr(jobs, "report_build", lambda content=content, **kwargs: content)
         ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
         job.refresh_from_db()
         report_render(job=job)

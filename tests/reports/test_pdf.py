@@ -13,10 +13,10 @@ from pypdf import PdfReader
 from budget.money import format_sek
 from meetings.calendar import year_grid
 from networks.models import NetworkGroup
+from reports.build import report_build
 from reports.models import ReportKind
 from reports.pdf import StaticFilesFetcher
 from reports.selectors import budget_for_report
-from reports.services import report_build
 
 from .conftest import load_boras, normalise, pdf_text
 

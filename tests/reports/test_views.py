@@ -7,12 +7,15 @@ import pytest
 from django.urls import reverse
 
 from networks.permissions import Role
-from reports import services
+from reports import jobs
+from reports.build import report_html
+from reports.jobs import report_publish, report_render
 from reports.models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind
-from reports.services import report_html, report_render
+from reports.narrative import annual_report_text_save
 from tests.factories.accounts import coordinator_of, user_with_role
 from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import NetworkGroupFactory, NetworkKindFactory
+from tests.text import sv
 
 from .conftest import celery_broker
 
@@ -24,7 +27,7 @@ FAKE_PDF = b"%PDF-1.7 a report"
 @pytest.fixture
 def fake_pdf(monkeypatch):
     """Render instantly: these tests are about the pages, test_pdf.py reads real PDFs."""
-    monkeypatch.setattr(services, "report_build", lambda **kwargs: FAKE_PDF)
+    monkeypatch.setattr(jobs, "report_build", lambda **kwargs: FAKE_PDF)
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def done_job(kind=ReportKind.ANNUAL, published=False):
     job = ReportJob.objects.create(kind=kind, year=2017, status=JobStatus.RUNNING)
     job = report_render(job=job)
     if published:
-        services.report_publish(job=job, published=True)
+        report_publish(job=job, published=True)
     return job
 
 
@@ -79,11 +82,12 @@ def test_a_calendar_for_one_kind_can_be_asked_for(client, year_2017, fake_pdf):
     """The calendar form takes a kind of network; the job remembers it."""
     client_for(client, user_with_role(Role.HEAD_OF_ADMINISTRATION))
     kind = year_2017.kind
-    client.post(
+    response = client.post(
         reverse("reports:report_create"),
         {"kind": "calendar", "year": 2017, "network_kind": kind.slug},
     )
     job = ReportJob.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
     assert (job.kind, job.network_kind) == (ReportKind.CALENDAR, kind)
 
 
@@ -113,7 +117,7 @@ def test_a_failed_job_shows_why_and_can_be_retried(
     )
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Status: misslyckades" in page
-    assert "ett tillfälligt fel" in page and "Försök igen" in page
+    assert "ett tillfälligt fel" in page and sv("Try again") in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:job_retry", args=[job.pk]))
     assert response.status_code == 302
@@ -132,8 +136,14 @@ def test_a_broker_that_is_down_gives_a_swedish_message_not_a_server_error(client
         )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Rapporttjänsten går inte att nå just nu" in content
-    assert "Försök igen" in content
+    assert (
+        sv(
+            "The report service cannot be reached right now, so the report was not started. "
+            "Try again in a while; if it keeps failing, contact the system administrator."
+        )
+        in content
+    )
+    assert sv("Try again") in content
 
 
 def test_coordinators_and_the_public_cannot_make_reports(client, year_2017):
@@ -145,7 +155,13 @@ def test_coordinators_and_the_public_cannot_make_reports(client, year_2017):
     client_for(client, coordinator_of(year_2017))
     response = client.get(reverse("reports:report_list"))
     assert response.status_code == 403
-    assert "förvaltningschefen och verksamhetsutvecklaren" in response.content.decode()
+    assert (
+        sv(
+            "Reports are made by the head of administration and the network developer. "
+            "Published annual reports are on the page of published reports."
+        )
+        in response.content.decode()
+    )
     response = client.post(reverse("reports:report_create"), {"kind": "annual", "year": 2017})
     assert response.status_code == 403
     assert not ReportJob.objects.exists()
@@ -227,15 +243,26 @@ def test_the_network_developer_writes_the_narrative(client):
 
 
 def test_the_head_of_administration_cannot_change_the_narrative(client):
-    """Writing the text is the network developer's; the head of administration gets a 403."""
+    """Writing the text is the network developer's: the head of administration's post is refused."""
+    annual_report_text_save(year=2017, introduction="Skriven av verksamhetsutvecklaren.")
     client_for(client, user_with_role(Role.HEAD_OF_ADMINISTRATION))
-    response = client.get(reverse("reports:text_edit", kwargs={"year": 2017}))
+    url = reverse("reports:text_edit", kwargs={"year": 2017})
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url, {"title": "Chefens rubrik", "introduction": "Chefens inledning.", "signatures": ""}
+    )
     assert response.status_code == 403
+    assert (
+        sv("The text of the annual report is written by the network developer.")
+        in response.content.decode()
+    )
+    text = AnnualReportText.objects.get(year=2017)
+    assert (text.title, text.introduction) == ("", "Skriven av verksamhetsutvecklaren.")
 
 
 def test_the_narrative_cannot_inject_markup_into_the_report(db):
     """Whatever the text contains is escaped: no HTML, link or script reaches the PDF."""
-    services.annual_report_text_save(
+    annual_report_text_save(
         year=2017,
         introduction='<script>alert(1)</script> <a href="https://example.org">x</a>',
         development_areas="- <img src=https://example.org/x.png>",

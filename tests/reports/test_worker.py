@@ -19,8 +19,8 @@ import pytest
 from pypdf import PdfReader
 
 from networks.permissions import Role
+from reports.jobs import report_request
 from reports.models import JobStatus, ReportJob, ReportKind
-from reports.services import report_request
 from tests.factories.accounts import user_with_role
 from tests.workers import (
     Worker,

@@ -6,6 +6,9 @@ left unacknowledged by a killed worker comes back within seconds instead of an h
 """
 
 import os
+import time
+
+from celery.signals import worker_process_init
 
 from lokalsamverkan.settings.test import *  # noqa: F403
 from lokalsamverkan.settings.test import STORAGES
@@ -19,5 +22,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
-# Holds a job in "running" so the test can kill the worker in the middle of it.
-REPORTS_RENDER_PAUSE = float(os.environ.get("REPORTS_RENDER_PAUSE", "0"))
+# The visibility timeout is far below the render's time limit on purpose: a render of these tests
+# takes seconds, and a killed worker's job must come back at once.
+SILENCED_SYSTEM_CHECKS = ["reports.E001"]
+
+# Seconds each render waits before it builds the PDF (tests.workers.Worker.start(pause=…)).
+RENDER_PAUSE = float(os.environ.get("REPORTS_RENDER_PAUSE", "0"))
+
+
+@worker_process_init.connect
+def slow_down_rendering(**kwargs):
+    """Hold each job in "running" for RENDER_PAUSE seconds, so a test can kill the worker then.
+
+    Runs in each pool process the worker starts, after Django is set up: the job life cycle's
+    PDF builder is wrapped there, in the worker alone.
+    """
+    if not RENDER_PAUSE:
+        return
+    from reports import jobs
+
+    build = jobs.report_build
+
+    def paused_build(**options):
+        time.sleep(RENDER_PAUSE)
+        return build(**options)
+
+    jobs.report_build = paused_build

@@ -19,8 +19,8 @@ from budget.models import ExpenseCategory
 from meetings.models import MeetingStatus, Visibility
 from networks.models import GroupRole
 from networks.permissions import Role
+from reports.build import report_build
 from reports.models import ReportKind
-from reports.services import report_build
 from tests.factories.accounts import coordinator_of, user_with_role
 from tests.factories.budget import (
     ApplicationFactory,

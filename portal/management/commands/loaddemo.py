@@ -12,7 +12,7 @@ from budget.demo import demo_budget_load
 from core.demo import DemoDataError
 from meetings.demo import demo_meetings_load
 from networks.demo import demo_data_load
-from reports.services import demo_report_texts_load
+from reports.demo import demo_report_texts_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEFAULT_DATASET = "boras-2017"

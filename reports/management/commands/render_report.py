@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.years import FIRST_YEAR, LAST_YEAR, is_record_year
 from networks.models import NetworkKind
+from reports.build import report_build
 from reports.models import ReportKind
-from reports.services import report_build
 
 
 class Command(BaseCommand):
@@ -29,8 +30,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, report, year, output, network_kind=None, **options):
-        if not 2000 <= year <= 2100:
-            raise CommandError(f"No report for the year {year}: give a year from 2000 to 2100.")
+        if not is_record_year(year):
+            raise CommandError(
+                f"No report for the year {year}: give a year from {FIRST_YEAR} to {LAST_YEAR}."
+            )
         kind = None
         if network_kind:
             if report != ReportKind.CALENDAR:
