@@ -8,8 +8,7 @@ other invalid choice.
 
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.db import models
 from django.db.models import Q
@@ -17,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import DateInput, ListFilterForm, all_choice, capitalised
+from core.forms import (
+    DateInput,
+    ListFilterForm,
+    all_choice,
+    capitalised,
+    form_layout,
+    side_by_side,
+)
 from core.years import FIRST_YEAR, LAST_YEAR
 from meetings.models import Activity
 from networks import permissions
@@ -110,17 +116,11 @@ class ExpenseForm(forms.ModelForm):
             self.fields["receipt"].label = _("Replace the receipt")
         else:
             del self.fields["remove_receipt"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_layout(
             Fieldset(
                 _("Expense"),
                 "group",
-                Row(
-                    Column("date", css_class="col-sm-6"),
-                    Column("amount", css_class="col-sm-6"),
-                ),
+                side_by_side("date", "amount"),
                 "category",
                 "description",
                 "receipt",
@@ -236,17 +236,11 @@ class ApplicationForm(forms.Form):
         )
         activity.empty_label = _("No activity chosen")
         activity.label_from_instance = _activity_label
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_layout(
             Fieldset(
                 _("Application"),
                 "group",
-                Row(
-                    Column("budget_year", css_class="col-sm-4"),
-                    Column("amount_requested", css_class="col-sm-8"),
-                ),
+                side_by_side("budget_year", "amount_requested", widths=("col-sm-4", "col-sm-8")),
                 "purpose",
             ),
             Fieldset(_("What and when"), "activity", "activity_description", "planned_for"),
@@ -309,10 +303,7 @@ class DecisionForm(forms.Form):
             (Decision.GRANT_PART, Decision.GRANT_PART.label),
             (Decision.DECLINE, Decision.DECLINE.label),
         ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout("decision", "amount", "reason")
+        self.helper = form_layout("decision", "amount", "reason")
 
     def clean(self):
         cleaned = super().clean()
@@ -415,9 +406,7 @@ class BudgetYearForm(forms.Form):
         self.fields["year"].error_messages.update(min_value=out_of_range, max_value=out_of_range)
         kind_fieldsets = [self._add_kind_fields(kind) for kind in self.kinds]
         self._start_from(previous)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_layout(
             "year",
             *kind_fieldsets,
             Fieldset(_("Pooled funds"), "pool_amount", "pool_description"),

@@ -5,19 +5,13 @@ services in budget/services.py write, each inside a transaction that locks the b
 """
 
 import copy
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import (
-    Case,
-    Count,
-    IntegerField,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.views import add_service_errors, allowed, int_or_none
+from core.forms import ListFilterForm
+from core.views import allowed, form_for_user, posted, saved
 from networks import permissions
 
 from . import services
@@ -70,17 +65,37 @@ NOT_YOUR_GROUP = gettext_lazy(
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _filter_form(form_class, request, budget_years, visible_groups):
-    """Return a list's filters: the years with a budget and the groups the user may see.
+@dataclass
+class _Listing:
+    """A budget list as the user filtered it."""
 
-    Unless the user chose a year (or all years), the list opens on the budget's default year.
+    form: ListFilterForm
+    groups: QuerySet  # the groups whose rows the user may see
+    rows: QuerySet  # their rows the filters chose
+    budget_year: BudgetYear | None  # the year chosen, if one was
+
+
+def _listing(request, form_class, model) -> _Listing:
+    """Return the rows of `model` the user may see, narrowed by the list's filters.
+
+    The filters offer the years with a budget and the groups the user may see; unless the user
+    chose a year (or all years), the list opens on the budget's default year.
     """
+    budget_years = list(BudgetYear.objects.all())
+    groups = permissions.budget_groups(request.user)
     default = default_budget_year(budget_years)
-    return form_class(
+    form = form_class(
         request.GET,
         years=[budget_year.year for budget_year in budget_years],
-        groups=list(visible_groups.select_related("kind")),
+        groups=list(groups.select_related("kind")),
         default_year=default.year if default is not None else None,
+    )
+    year = form.chosen().get("year")
+    return _Listing(
+        form=form,
+        groups=groups,
+        rows=form.filter(model.objects.filter(group__in=groups)),
+        budget_year=next((by for by in budget_years if by.year == year), None),
     )
 
 
@@ -111,11 +126,9 @@ def _expense_list_url(expense):
 def expense_list(request):
     """List the spending of the user's groups, by year and group, with what each has left."""
     user = request.user
-    budget_years = list(BudgetYear.objects.all())
-    visible_groups = permissions.budget_groups(user)
-    form = _filter_form(ExpenseFilterForm, request, budget_years, visible_groups)
+    listing = _listing(request, ExpenseFilterForm, Expense)
+    form, visible_groups, expenses = listing.form, listing.groups, listing.rows
     chosen = form.chosen()
-    expenses = form.filter(Expense.objects.filter(group__in=visible_groups))
     total = expenses.aggregate(total=sum_of("amount"))["total"]
     page = Paginator(
         expenses.select_related("group", "group__kind", "budget_year").order_by("-date", "-pk"),
@@ -125,7 +138,7 @@ def expense_list(request):
         expense.changeable = not expense.budget_year.is_closed and permissions.can_spend_for(
             user, expense.group
         )
-    budget_year = next((by for by in budget_years if by.year == chosen.get("year")), None)
+    budget_year = listing.budget_year
     lines = []
     if budget_year is not None:
         # A coordinator sees what each of their groups has left; the others, who see every
@@ -157,22 +170,16 @@ def expense_list(request):
 def expense_create(request):
     """Record an expense of a group the user coordinates (?group=<id> preselects it)."""
     user = request.user
-    form = ExpenseForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        user=user,
-        preselect_group=int_or_none(request.GET.get("group")),
+    form = form_for_user(request, ExpenseForm, files=True)
+    expense = saved(
+        form,
+        lambda: services.expense_create(
+            budget_year=form.budget_year, created_by=user, **form.service_values()
+        ),
     )
-    if form.is_bound and form.is_valid():
-        try:
-            expense = services.expense_create(
-                budget_year=form.budget_year, created_by=user, **form.service_values()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The expense has been recorded."))
-            return redirect(_expense_list_url(expense))
+    if expense is not None:
+        messages.success(request, _("The expense has been recorded."))
+        return redirect(_expense_list_url(expense))
     return render(
         request,
         "budget/expense_form.html",
@@ -194,19 +201,14 @@ def expense_edit(request, pk):
         context["closed"] = YEAR_CLOSED % {"year": expense.budget_year.year}
         return render(request, "budget/expense_form.html", context)
     form = ExpenseForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+        *posted(request, files=True),
         instance=expense,
         user=user,
     )
-    if form.is_bound and form.is_valid():
-        try:
-            expense = services.expense_update(expense=expense, **form.service_values())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect(_expense_list_url(expense))
+    changed = saved(form, lambda: services.expense_update(expense=expense, **form.service_values()))
+    if changed is not None:
+        messages.success(request, _("The changes have been saved."))
+        return redirect(_expense_list_url(changed))
     return render(request, "budget/expense_form.html", {"form": form, **context})
 
 
@@ -289,11 +291,8 @@ def _pool(budget_year):
 def application_list(request):
     """List applications for pooled funds: undecided first, then the latest."""
     user = request.user
-    budget_years = list(BudgetYear.objects.all())
-    visible_groups = permissions.budget_groups(user)
-    form = _filter_form(ApplicationFilterForm, request, budget_years, visible_groups)
-    chosen = form.chosen()
-    applications = form.filter(Application.objects.filter(group__in=visible_groups))
+    listing = _listing(request, ApplicationFilterForm, Application)
+    form, visible_groups, applications = listing.form, listing.groups, listing.rows
     undecided_first = Case(
         When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
         default=Value(1),
@@ -305,7 +304,7 @@ def application_list(request):
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    budget_year = next((by for by in budget_years if by.year == chosen.get("year")), None)
+    budget_year = listing.budget_year
     pool = None
     if budget_year is not None:
         pool = _pool(budget_year)
@@ -324,7 +323,7 @@ def application_list(request):
             "applications": page.object_list,
             "budget_year": budget_year,
             "pool": pool,
-            "filtered": bool(chosen),
+            "filtered": bool(form.chosen()),
             "can_apply": _can_spend_for_any(user),
             "can_decide": permissions.can_manage_budget(user),
         },
@@ -340,26 +339,19 @@ def application_create(request):
     pools = [{"budget_year": budget_year, **_pool(budget_year)} for budget_year in open_years]
     if not pools:
         return render(request, "budget/application_form.html", {**context, "no_open_year": True})
-    form = ApplicationForm(
-        request.POST if request.method == "POST" else None,
-        user=user,
-        open_years=open_years,
-        preselect_group=int_or_none(request.GET.get("group")),
+    form = form_for_user(request, ApplicationForm, open_years=open_years)
+    application = saved(
+        form, lambda: services.application_create(applicant=user, **form.service_values())
     )
-    if form.is_bound and form.is_valid():
-        try:
-            application = services.application_create(applicant=user, **form.service_values())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Your application has been sent. The network developer decides it; "
-                    "the decision is shown here and in the list of applications."
-                ),
-            )
-            return redirect(application)
+    if application is not None:
+        messages.success(
+            request,
+            _(
+                "Your application has been sent. The network developer decides it; "
+                "the decision is shown here and in the list of applications."
+            ),
+        )
+        return redirect(application)
     return render(
         request, "budget/application_form.html", {**context, "form": form, "pools": pools}
     )
@@ -377,22 +369,20 @@ def application_detail(request, pk):
     decidable = can_decide and not application.is_decided and not application.budget_year.is_closed
     form = None
     if decidable:
-        form = DecisionForm(
-            request.POST if request.method == "POST" else None, application=application
+        form = DecisionForm(*posted(request), application=application)
+        decided = saved(
+            form,
+            lambda: services.application_decide(
+                application=application,
+                amount_granted=form.amount_granted(),
+                reason=form.cleaned_data["reason"],
+                decided_by=user,
+            ),
+            field_for=form.service_field,
         )
-        if form.is_bound and form.is_valid():
-            try:
-                application = services.application_decide(
-                    application=application,
-                    amount_granted=form.amount_granted(),
-                    reason=form.cleaned_data["reason"],
-                    decided_by=user,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error, field_for=form.service_field)
-            else:
-                messages.success(request, _("The decision has been saved."))
-                return redirect(application)
+        if decided is not None:
+            messages.success(request, _("The decision has been saved."))
+            return redirect(decided)
     elif request.method == "POST":
         messages.error(
             request,

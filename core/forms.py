@@ -1,6 +1,8 @@
 """Form pieces every app's forms share: the browser's own date and time pickers, the numeric
 keyboard on a phone, choice labels, and the filter form of a list."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,21 @@ class TimeInput(forms.TimeInput):
 def count_input():
     """Return a number input that opens the numeric keyboard on a phone."""
     return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "count-input"})
+
+
+def form_layout(*parts) -> FormHelper:
+    """Return the crispy helper of a form laid out in `parts`; the page writes the <form> tag
+    and its CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*parts)
+    return helper
+
+
+def side_by_side(first: str, second: str, *, widths=("col-sm-6", "col-sm-6")) -> Row:
+    """Return two fields on one row (on top of each other on a narrow phone, by `widths`)."""
+    return Row(Column(first, css_class=widths[0]), Column(second, css_class=widths[1]))
 
 
 def capitalised(choices):

@@ -47,6 +47,41 @@ def int_or_none(value):
         return None
 
 
+def posted(request, *, files=False) -> tuple:
+    """Return the arguments that bind a form to what was posted; none on a GET, so the form
+    shows unbound (`Form(*posted(request), …)`)."""
+    if request.method != "POST":
+        return (None, None) if files else ()
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
+def form_for_user(request, form_class, *, files=False, **kwargs):
+    """Return `form_class` for the logged-in user, bound to what was posted; `?group=<id>` in
+    the address preselects that group (a link from a group's own page)."""
+    return form_class(
+        *posted(request, files=files),
+        user=request.user,
+        preselect_group=int_or_none(request.GET.get("group")),
+        **kwargs,
+    )
+
+
+def saved(form, write: Callable, *, field_for=None):
+    """Run `write()` once a posted form is valid, and return what it wrote.
+
+    Return None when there is nothing valid to write, or when the service refused: then its
+    errors stand next to the form's fields (`field_for` as in `add_service_errors`), and
+    nothing was saved.
+    """
+    if not (form.is_bound and form.is_valid()):
+        return None
+    try:
+        return write()
+    except ValidationError as error:
+        add_service_errors(form, error, field_for)
+        return None
+
+
 def add_service_errors(form, error: ValidationError, field_for=None):
     """Show a service's validation error next to the form field it concerns.
 
@@ -60,4 +95,3 @@ def add_service_errors(form, error: ValidationError, field_for=None):
         target = field_for(name) if field_for else None
         target = target or (name if name in form.fields else None)
         form.add_error(target, errors)
-

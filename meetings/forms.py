@@ -7,8 +7,7 @@ what the user may edit, and a forged value is refused like any other invalid cho
 import datetime
 import operator
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
@@ -22,7 +21,9 @@ from core.forms import (
     all_choice,
     capitalised,
     count_input,
+    form_layout,
     id_field,
+    side_by_side,
 )
 from networks import permissions
 from networks.models import Forum, NetworkKind
@@ -36,6 +37,7 @@ from .models import (
     MeetingType,
     validate_plausible_date,
 )
+from .services import ACTIVITY_FIELDS
 
 OWNER_GROUP, OWNER_FORUM, OWNER_KIND = "group", "forum", "kind"
 NEGATIVE_COUNT = _("The number of participants cannot be negative.")
@@ -216,18 +218,13 @@ class MeetingForm(OwnerFormMixin, forms.ModelForm):
             self.initial.setdefault("date", timezone.localdate())
         for name in ("status", "type", "notes_visibility"):
             self.fields[name].choices = capitalised(self.fields[name].choices)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_layout(
             Fieldset(
                 _("Meeting"),
                 "owner",
                 "status",
                 "date",
-                Row(
-                    Column("start_time", css_class="col-6"),
-                    Column("end_time", css_class="col-6"),
-                ),
+                side_by_side("start_time", "end_time", widths=("col-6", "col-6")),
                 "place",
                 "type",
                 "is_internal",
@@ -306,16 +303,11 @@ class MeetingSeriesForm(OwnerFormMixin, forms.ModelForm):
             name: self.fields[name]
             for name in ("owner", "first", "last", "every_weeks", *self.Meta.fields)
         }
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_layout(
             Fieldset(_("Whose meetings and when"), "owner", "first", "last", "every_weeks"),
             Fieldset(
                 _("The same for every meeting"),
-                Row(
-                    Column("start_time", css_class="col-6"),
-                    Column("end_time", css_class="col-6"),
-                ),
+                side_by_side("start_time", "end_time", widths=("col-6", "col-6")),
                 "place",
                 "type",
                 "is_internal",
@@ -350,20 +342,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "type",
-            "name",
-            "group",
-            "area",
-            "start_date",
-            "end_date",
-            "theme",
-            "participant_count",
-            "partners",
-            "description",
-            "is_special",
-            "is_internal",
-        ]
+        fields = list(ACTIVITY_FIELDS)
         widgets = {
             "start_date": DateInput,
             "end_date": DateInput,
@@ -402,19 +381,14 @@ class ActivityForm(forms.ModelForm):
             if preselect_group is not None:
                 self.initial.setdefault("group", preselect_group)
             self.initial.setdefault("start_date", timezone.localdate())
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = form_layout(
             Fieldset(
                 _("Activity"),
                 "type",
                 "name",
                 "group",
                 "area",
-                Row(
-                    Column("start_date", css_class="col-sm-6"),
-                    Column("end_date", css_class="col-sm-6"),
-                ),
+                side_by_side("start_date", "end_date"),
                 "theme",
             ),
             Fieldset(

@@ -26,6 +26,7 @@ MEETING_FIELDS = (
     "follow_up",
     "organisations",
 )
+# What an activity is made of: the activity form's fields, in its order.
 ACTIVITY_FIELDS = (
     "type",
     "name",
@@ -35,10 +36,10 @@ ACTIVITY_FIELDS = (
     "end_date",
     "theme",
     "participant_count",
+    "partners",
     "description",
     "is_special",
     "is_internal",
-    "partners",
 )
 
 

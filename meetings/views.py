@@ -10,7 +10,7 @@ import itertools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.views import add_service_errors, allowed, int_or_none
+from core.views import allowed, form_for_user, int_or_none, posted, saved
 from meetings.terms import Term
 from networks import permissions
 from networks.models import NetworkGroup, NetworkKind
@@ -247,22 +247,18 @@ def meeting_detail(request, pk):
 @allowed(permissions.can_create_meetings, ONLY_COORDINATORS_ADD_MEETINGS)
 def meeting_create(request):
     """Plan a meeting, or log one just held with its notes (?status=held, ?group=<id>)."""
-    user = request.user
     logging_held = request.GET.get("status") == MeetingStatus.HELD
-    form = MeetingForm(
-        request.POST if request.method == "POST" else None,
-        user=user,
-        preselect_group=int_or_none(request.GET.get("group")),
+    form = form_for_user(
+        request,
+        MeetingForm,
         initial={"status": MeetingStatus.HELD if logging_held else MeetingStatus.PLANNED},
     )
-    if form.is_bound and form.is_valid():
-        try:
-            meeting = services.meeting_create(**form.service_values())
-        except ValidationError as error:
-            add_service_errors(form, error, _owner_field)
-        else:
-            messages.success(request, _("The meeting has been saved."))
-            return redirect(meeting)
+    meeting = saved(
+        form, lambda: services.meeting_create(**form.service_values()), field_for=_owner_field
+    )
+    if meeting is not None:
+        messages.success(request, _("The meeting has been saved."))
+        return redirect(meeting)
     title = _("Log a held meeting") if logging_held else _("New meeting")
     return render(
         request,
@@ -279,17 +275,15 @@ def meeting_edit(request, pk):
         raise PermissionDenied(NOT_YOUR_GROUP)
     # The form changes its instance while it validates; the page heading shows the stored one.
     stored = copy.copy(meeting)
-    form = MeetingForm(
-        request.POST if request.method == "POST" else None, instance=meeting, user=request.user
+    form = MeetingForm(*posted(request), instance=meeting, user=request.user)
+    changed = saved(
+        form,
+        lambda: services.meeting_update(meeting=meeting, **form.service_values()),
+        field_for=_owner_field,
     )
-    if form.is_bound and form.is_valid():
-        try:
-            meeting = services.meeting_update(meeting=meeting, **form.service_values())
-        except ValidationError as error:
-            add_service_errors(form, error, _owner_field)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect(meeting)
+    if changed is not None:
+        messages.success(request, _("The changes have been saved."))
+        return redirect(changed)
     return render(
         request,
         "meetings/meeting_form.html",
@@ -316,24 +310,20 @@ def meeting_cancel(request, pk):
 def meeting_series_create(request):
     """Plan a series of meetings at once, e.g. every third Thursday this term."""
     user = request.user
-    form = MeetingSeriesForm(
-        request.POST if request.method == "POST" else None,
-        user=user,
-        preselect_group=int_or_none(request.GET.get("group")),
+    form = form_for_user(request, MeetingSeriesForm)
+    series = saved(
+        form,
+        lambda: services.meeting_series_create(created_by=user, **form.service_values()),
+        field_for=_owner_field,
     )
-    if form.is_bound and form.is_valid():
-        try:
-            series = services.meeting_series_create(created_by=user, **form.service_values())
-        except ValidationError as error:
-            add_service_errors(form, error, _owner_field)
-        else:
-            count = series.meetings.count()
-            messages.success(
-                request,
-                _("%(count)s meetings have been planned. Change each one on its own below.")
-                % {"count": count},
-            )
-            return redirect(f"{reverse('meetings:meeting_list')}?series={series.pk}&year=")
+    if series is not None:
+        count = series.meetings.count()
+        messages.success(
+            request,
+            _("%(count)s meetings have been planned. Change each one on its own below.")
+            % {"count": count},
+        )
+        return redirect(f"{reverse('meetings:meeting_list')}?series={series.pk}&year=")
     return render(request, "meetings/meeting_series_form.html", {"form": form})
 
 
@@ -393,20 +383,10 @@ def activity_list(request):
 @allowed(permissions.can_create_meetings, ONLY_COORDINATORS_ADD_ACTIVITIES)
 def activity_create(request):
     """Record an activity of a group the user coordinates (?group=<id> preselects it)."""
-    user = request.user
-    form = ActivityForm(
-        request.POST if request.method == "POST" else None,
-        user=user,
-        preselect_group=int_or_none(request.GET.get("group")),
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            services.activity_create(**form.service_values())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The activity has been saved."))
-            return redirect("meetings:activity_list")
+    form = form_for_user(request, ActivityForm)
+    if saved(form, lambda: services.activity_create(**form.service_values())) is not None:
+        messages.success(request, _("The activity has been saved."))
+        return redirect("meetings:activity_list")
     return render(
         request,
         "meetings/activity_form.html",
@@ -424,18 +404,14 @@ def activity_edit(request, pk):
     if not permissions.can_edit_activity(user, activity):
         raise PermissionDenied(NOT_YOUR_GROUP)
     stored = copy.copy(activity)
-    form = ActivityForm(
-        request.POST if request.method == "POST" else None, instance=activity, user=user
+    form = ActivityForm(*posted(request), instance=activity, user=user)
+    changed = saved(
+        form, lambda: services.activity_update(activity=activity, **form.service_values())
     )
-    if form.is_bound and form.is_valid():
-        try:
-            services.activity_update(activity=activity, **form.service_values())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            year = activity.start_date.year
-            return redirect(f"{reverse('meetings:activity_list')}?year={year}")
+    if changed is not None:
+        messages.success(request, _("The changes have been saved."))
+        year = changed.start_date.year
+        return redirect(f"{reverse('meetings:activity_list')}?year={year}")
     return render(
         request,
         "meetings/activity_form.html",
