@@ -10,10 +10,12 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
+from budget.models import ExpenseCategory
 from lokalsamverkan.celery import app as celery_app
 from meetings.models import Meeting
 from networks.models import GroupRole
 from reports.models import JobStatus, ReportJob
+from tests.text import sv, sv_plural
 from tests.workers import Worker, WorkerDatabase, celery_broker, redis_problem, redis_url
 
 from .conftest import PHONE, WIDE, focus_facts
@@ -24,6 +26,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # young people covers it.
 TYPED_DISTRICT = "bramhult"
 GROUP = "boda"
+COVERS = ("%(counter)s network covers “%(query)s”", "%(counter)s networks cover “%(query)s”")
+
+
+def any_filling(text: str) -> re.Pattern:
+    """Return a pattern for the translated `text`, whatever fills its %(name)s placeholders."""
+    return re.compile(".*".join(re.escape(part) for part in re.split(r"%\(\w+\)s", text)))
 
 
 def public_contact_names(slug: str) -> list[str]:
@@ -37,17 +45,19 @@ def test_a_resident_finds_their_network_its_contact_and_its_calendar_feed(pages)
     page = tab.visit("/", "overview")
     tab.snap("overview")
 
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Hitta ditt nätverk"
+    page.get_by_role("navigation", name=sv("Main menu")).get_by_role(
+        "link", name=sv("Find your network")
     ).click()
     tab.check("search")
     tab.snap("search")
 
-    page.get_by_label("Din stadsdel eller ort").fill(TYPED_DISTRICT)
-    page.get_by_role("button", name="Sök").click()
+    page.get_by_label(sv("Your district or area")).fill(TYPED_DISTRICT)
+    page.get_by_role("button", name=sv("Search")).click()
     page.wait_for_url(re.compile(r"\?q=bramhult"))
     tab.check("search results")
-    results = page.get_by_role("region", name=re.compile("täcker"))
+    # The sentence as it stands in the catalogue: sv_plural fills each placeholder with itself.
+    covers = sv_plural(*COVERS, 1, counter="%(counter)s", query="%(query)s")
+    results = page.get_by_role("region", name=any_filling(covers))
     assert "Brämhult" in results.inner_text()
     tab.snap("search-results")
 
@@ -55,14 +65,17 @@ def test_a_resident_finds_their_network_its_contact_and_its_calendar_feed(pages)
     page.wait_for_url(re.compile(r"/boda/$"))
     tab.check("group")
     assert page.get_by_role("heading", level=1).inner_text() == "Boda"
-    contact = page.get_by_role("region", name="Kontakt").inner_text()
+    contact = page.get_by_role("region", name=sv("Contact")).inner_text()
     names = public_contact_names(GROUP)
     assert names and all(name in contact for name in names)
     tab.snap("group")
 
-    subscribe = page.get_by_role("link", name=re.compile("Prenumerera på mötena för Boda"))
+    subscribe = page.get_by_role(
+        "link", name=sv("Subscribe to the meetings of %(name)s", name="Boda")
+    )
     assert subscribe.get_attribute("href").startswith("webcal://")
-    download = page.get_by_role("link", name=re.compile(r"som kalenderfil \(\.ics\)"))
+    calendar_file = "Download the meetings of %(name)s as a calendar file (.ics)"
+    download = page.get_by_role("link", name=sv(calendar_file, name="Boda"))
     feed = tab.context.request.get(download.get_attribute("href"))
     assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
     assert feed.text().startswith("BEGIN:VCALENDAR")
@@ -119,7 +132,7 @@ def test_a_resident_using_only_the_keyboard_finds_the_feed(pages, viewport):
     page.wait_for_url(re.compile(rf"/{GROUP}/$"))
 
     seen += tab_to(page, lambda f: f["href"].startswith("webcal://"))
-    assert "Prenumerera på mötena för Boda" in seen[-1]["text"]
+    assert sv("Subscribe to the meetings of %(name)s", name="Boda") in seen[-1]["text"]
     assert not without_visible_focus(seen), without_visible_focus(seen)
 
 
@@ -129,21 +142,21 @@ def test_a_coordinator_on_a_phone_logs_a_held_meeting_and_an_expense(pages):
     tab = pages("coordinator", viewport=PHONE)
     page = tab.visit("/konto/logga-in/", "login")
     tab.snap("login")
-    page.get_by_label("Användarnamn").fill("samordnare")
-    page.get_by_label("Lösenord").fill("demo")
-    page.get_by_role("button", name="Logga in").click()
+    page.get_by_label(sv("username")).fill("samordnare")
+    page.get_by_label(sv("Password")).fill("demo")
+    page.get_by_role("button", name=sv("Log in")).click()
     page.wait_for_url(re.compile(r"/mina-natverk/$"))
     tab.check("my networks")
     tab.snap("my-networks")
 
-    page.get_by_role("link", name="Logga genomfört möte", exact=True).click()
+    page.get_by_role("link", name=sv("Log a held meeting"), exact=True).click()
     page.wait_for_url(re.compile(r"/moten/nytt/\?status=held$"))
     tab.check("log a held meeting")
     tab.snap("meeting-form")
-    choose_option(page.get_by_label("Vems möte"), "Boda")
-    page.get_by_label("Datum").fill(today.isoformat())
-    page.get_by_label("Minnesanteckningar").fill("Vi planerade sommarlovets aktiviteter.")
-    submit(page, "Spara", r"/moten/\d+/$")
+    choose_option(page.get_by_label(sv("Whose meeting")), "Boda")
+    page.get_by_label(sv("date")).fill(today.isoformat())
+    page.get_by_label(sv("notes")).fill("Vi planerade sommarlovets aktiviteter.")
+    submit(page, sv("Save"), r"/moten/\d+/$")
     tab.check("meeting")
     assert "Vi planerade sommarlovets aktiviteter." in page.get_by_role("main").inner_text()
     tab.snap("meeting")
@@ -153,12 +166,12 @@ def test_a_coordinator_on_a_phone_logs_a_held_meeting_and_an_expense(pages):
     page.goto("/budget/utgifter/ny/")
     tab.check("new expense")
     tab.snap("expense-form")
-    choose_option(page.get_by_label("Grupp"), "Boda")
-    page.get_by_label("Datum").fill(today.isoformat())
-    page.get_by_label("Belopp").fill("1 450,50")
-    page.get_by_label("Värdskap").check()
-    page.get_by_label("Beskrivning").fill("Fika till mötet")
-    submit(page, "Spara", r"/budget/utgifter/(\?.*)?$")
+    choose_option(page.get_by_label(sv("group")), "Boda")
+    page.get_by_label(sv("date")).fill(today.isoformat())
+    page.get_by_label(sv("Amount")).fill("1 450,50")
+    page.get_by_label(str(ExpenseCategory.HOSTING.label)).check()
+    page.get_by_label(sv("description")).fill("Fika till mötet")
+    submit(page, sv("Save"), r"/budget/utgifter/(\?.*)?$")
     tab.check("expenses")
     assert "Fika till mötet" in page.get_by_role("main").inner_text()
     tab.snap("expenses")
@@ -208,20 +221,20 @@ def test_the_head_of_administration_downloads_the_annual_report(pages, report_wo
     """Ask for the 2017 annual report, wait on the self-refreshing job page, get the PDF."""
     tab = pages("head-of-administration")
     page = tab.visit("/konto/logga-in/?next=/rapporter/", "login")
-    page.get_by_label("Användarnamn").fill("chef")
-    page.get_by_label("Lösenord").fill("demo")
-    page.get_by_role("button", name="Logga in").click()
+    page.get_by_label(sv("username")).fill("chef")
+    page.get_by_label(sv("Password")).fill("demo")
+    page.get_by_role("button", name=sv("Log in")).click()
     page.wait_for_url(re.compile(r"/rapporter/$"))
-    page.get_by_label("År", exact=True).select_option("2017")
-    page.get_by_role("button", name="Visa").click()
+    page.get_by_label(sv("Year"), exact=True).select_option("2017")
+    page.get_by_role("button", name=sv("Show")).click()
     page.wait_for_url(re.compile(r"\?ar=2017"))
     tab.check("reports")
     tab.snap("reports")
 
-    page.get_by_role("button", name="Skapa årsredovisning 2017").click()
+    page.get_by_role("button", name=sv("Create annual report %(year)s", year=2017)).click()
     page.wait_for_url(re.compile(r"/rapporter/\d+/$"))
     job = ReportJob.objects.latest("pk")
-    download = page.get_by_role("link", name=re.compile(r"Ladda ner .*\(PDF\)"))
+    download = page.get_by_role("link", name=any_filling(sv("Download %(name)s (PDF)")))
     # The page reloads itself (Refresh header) until the job is done: no clicking needed.
     download.wait_for(timeout=120_000)
     job.refresh_from_db()
@@ -231,7 +244,7 @@ def test_the_head_of_administration_downloads_the_annual_report(pages, report_wo
     tab.check("report job")
     tab.snap("job-done")
 
-    link = page.get_by_role("link", name=re.compile(r"Ladda ner .*\(PDF\)"))
+    link = page.get_by_role("link", name=any_filling(sv("Download %(name)s (PDF)")))
     # What the link delivers, fetched with the browser's session (Chromium would show it inline).
     response = tab.context.request.get(link.get_attribute("href"))
     assert response.ok and response.headers["content-type"] == "application/pdf"
@@ -239,6 +252,6 @@ def test_the_head_of_administration_downloads_the_annual_report(pages, report_wo
     assert pdf.startswith(b"%PDF-")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     text = re.sub(r"[\s\u00a0\u202f]+", " ", text)
-    assert "Årsredovisning" in text or "årsredovisning" in text.lower()
-    assert "Totalt 400 000 kr" in text
+    assert sv("Annual report %(year)s", year=2017).lower() in text.lower()
+    assert f"{sv('Total')} 400 000 kr" in text
     tab.assert_clean()

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from networks.models import NetworkGroup, NetworkKind
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,11 +61,11 @@ def test_a_search_error_is_tied_to_its_field(pages):
     """An empty search says what to do, next to the field, and the field points at it."""
     tab = pages("public")
     page = tab.visit(reverse("portal:search") + "?q=", "search error")
-    field = page.get_by_label("Din stadsdel eller ort")
+    field = page.get_by_label(sv("Your district or area"))
     assert field.get_attribute("aria-invalid") == "true"
     described_by = field.get_attribute("aria-describedby").split()
     texts = [page.locator(f"#{id_}").inner_text() for id_ in described_by]
-    assert any("Skriv" in text for text in texts), texts
+    assert any(sv("Type the name of a district or area.") in text for text in texts), texts
     tab.assert_clean()
 
 
@@ -72,10 +73,10 @@ def test_a_failed_login_says_so_and_passes_the_checks(pages):
     """A wrong password is announced as an alert on a page that still passes the checks."""
     tab = pages("public")
     page = tab.visit(reverse("login"), "login")
-    page.get_by_label("Användarnamn").fill("samordnare")
-    page.get_by_label("Lösenord").fill("fel lösenord")
+    page.get_by_label(sv("username")).fill("samordnare")
+    page.get_by_label(sv("Password")).fill("fel lösenord")
     with page.expect_navigation():
-        page.get_by_role("button", name="Logga in").click()
+        page.get_by_role("button", name=sv("Log in")).click()
     assert page.get_by_role("alert").count() == 1
     tab.check("login failed")
     tab.assert_clean()

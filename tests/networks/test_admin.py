@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.text import capfirst
 
+from networks.models import GroupRole
 from networks.services import role_group_setup
 from tests.factories.networks import GroupRoleFactory, MunicipalityFactory
 
@@ -45,7 +47,7 @@ def test_admin_group_page_edits_roles_inline(admin_client, registry):
     response = admin_client.get(reverse("admin:networks_networkgroup_change", args=[group.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Roller i grupper" in html
+    assert capfirst(str(GroupRole._meta.verbose_name_plural)) in html
     assert registry.person.name in html
 
 

@@ -6,10 +6,12 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from meetings.models import MeetingStatus, MeetingType, Visibility
 from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import MunicipalityFactory, NetworkGroupFactory, NetworkKindFactory
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ def test_group_page_lists_upcoming_meetings_with_swedish_date_time_and_place(cli
     MeetingFactory(group=boda, date=day, place="Bodaskolan, aulan")
     text = text_of(client.get(boda.get_absolute_url()))
     assert f"{swedish_date(day)} 15.00–17.00, Bodaskolan, aulan" in text
-    assert "Inga kommande möten är publicerade" not in text
+    assert sv("No upcoming meetings have been published.") not in text
 
 
 def test_type_is_named_unless_the_meeting_is_ordinary(client, boda):
@@ -56,8 +58,8 @@ def test_type_is_named_unless_the_meeting_is_ordinary(client, boda):
     MeetingFactory(group=boda, date=days_ahead(5))
     MeetingFactory(group=boda, date=days_ahead(6), type=MeetingType.CITIZEN_DIALOGUE)
     text = text_of(client.get(boda.get_absolute_url()))
-    assert "Medborgardialog" in text
-    assert "rdinarie möte" not in text
+    assert capfirst(str(MeetingType.CITIZEN_DIALOGUE.label)) in text
+    assert str(MeetingType.ORDINARY.label).lower() not in text.lower()
 
 
 def test_meetings_are_in_date_order_and_a_meeting_without_time_shows_the_date(client, boda):
@@ -79,7 +81,7 @@ def test_page_hides_internal_past_and_other_groups_meetings(client, boda):
     text = text_of(client.get(boda.get_absolute_url()))
     for place in ("Internt rum", "Igår", "Annan grupp"):
         assert place not in text
-    assert "Inga kommande möten är publicerade" in text
+    assert sv("No upcoming meetings have been published.") in text
 
 
 def test_a_cancelled_upcoming_meeting_is_listed_as_cancelled_in_words(client, boda):
@@ -87,7 +89,7 @@ def test_a_cancelled_upcoming_meeting_is_listed_as_cancelled_in_words(client, bo
     day = days_ahead(8)
     MeetingFactory(group=boda, date=day, status=MeetingStatus.CANCELLED)
     text = text_of(client.get(boda.get_absolute_url()))
-    assert f"Inställt: {swedish_date(day)}" in text
+    assert f"{sv('Cancelled')}: {swedish_date(day)}" in text
 
 
 @pytest.mark.parametrize("visibility", list(Visibility))
@@ -114,17 +116,22 @@ def test_at_most_the_next_ten_meetings_are_listed(client, boda):
     text = text_of(client.get(boda.get_absolute_url()))
     assert "Plats nummer 10." in text
     assert "Plats nummer 11." not in text and "Plats nummer 12." not in text
-    assert "Här visas bara de 10 närmaste mötena." in text
+    more = sv(
+        "Only the next %(count)s meetings are listed here. "
+        "Subscribe to the calendar below to see all of them.",
+        count=10,
+    )
+    assert more in text
 
 
 def test_group_page_links_to_its_feed_as_webcal_and_https(client, boda):
     """The group page offers its calendar as a webcal:// link, an .ics link and an address."""
     html = client.get(boda.get_absolute_url()).content.decode()
     path = reverse("portal:feed_group", kwargs={"kind_slug": "barn-och-unga", "group_slug": "boda"})
-    assert "Prenumerera på mötena i din kalender" in html
+    assert sv("Subscribe to the meetings in your calendar") in html
     assert f'href="webcal://testserver{path}"' in html
     assert f'href="http://testserver{path}"' in html
-    assert "Prenumerera på mötena för Boda" in html
+    assert sv("Subscribe to the meetings of %(name)s", name="Boda") in html
     assert client.get(path).status_code == 200
 
 
@@ -137,15 +144,17 @@ def test_kind_page_lists_upcoming_public_joint_meetings(client, boda):
     MeetingFactory(group=None, kind=NetworkKindFactory(), place="Annan typ")
     MeetingFactory(group=boda, place="Gruppens eget möte")
     text = text_of(client.get(kind.get_absolute_url()))
-    assert "Kommande gemensamma möten" in text
-    assert f"{swedish_date(day)} 15.00–17.00, Pulsen Konferens" in text
+    assert sv("Upcoming joint meetings") in text
+    assert (
+        f"{swedish_date(day)} 15.00–17.00, Pulsen {capfirst(MeetingType.CONFERENCE.label)}" in text
+    )
     for place in ("Internt", "Annan typ", "Gruppens eget möte"):
         assert place not in text
 
 
 def test_kind_page_without_joint_meetings_has_no_empty_section(client, boda):
     """A kind with no joint meetings ahead shows no heading for them."""
-    assert "Kommande gemensamma möten" not in text_of(client.get(boda.kind.get_absolute_url()))
+    assert sv("Upcoming joint meetings") not in text_of(client.get(boda.kind.get_absolute_url()))
 
 
 def test_kind_page_and_overview_link_to_their_feeds(client, boda):
@@ -157,4 +166,4 @@ def test_kind_page_and_overview_link_to_their_feeds(client, boda):
     overview_html = client.get(reverse("portal:overview")).content.decode()
     assert f'href="webcal://testserver{all_feed}"' in overview_html
     assert f'href="http://testserver{all_feed}"' in overview_html
-    assert "alla nätverk och centrala forum" in overview_html
+    assert sv("all networks and central forums") in overview_html

@@ -25,6 +25,7 @@ from tests.factories.networks import (
     NetworkKindFactory,
     PersonFactory,
 )
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -183,8 +184,14 @@ def test_an_administrator_is_not_removed_by_mistake(setting):
     """An administrator's person is refused until the administrator rights are taken away."""
     admin = user_with_role(Role.ADMINISTRATOR)
     person = PersonFactory(name="Ada Admin", user=admin)
-    with pytest.raises(ValidationError, match="administratör"):
+    with pytest.raises(ValidationError) as error:
         person_remove(person=person)
+    refusal = sv(
+        "%(name)s has an administrator account. Take away the administrator rights "
+        "first, so that the portal never loses its last administrator by mistake.",
+        name="Ada Admin",
+    )
+    assert error.value.messages == [refusal]
     assert Person.objects.filter(pk=person.pk).exists()
 
 

@@ -12,10 +12,34 @@ from django.urls import reverse
 from networks.demo import demo_data_load
 from networks.models import Compliance, Municipality
 from tests.factories.networks import MunicipalityFactory
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
 DIGG_FORM = "https://www.digg.se/tdosanmalan"
+STATUS = {
+    Compliance.FULL: (
+        "The website is fully compliant with the law on accessibility of digital public "
+        "services (WCAG 2.1 level AA)."
+    ),
+    Compliance.PARTIAL: (
+        "The website is partially compliant with the law on accessibility of digital public "
+        "services (WCAG 2.1 level AA), because of the gaps described below."
+    ),
+    Compliance.NOT: (
+        "The website is not compliant with the law on accessibility of digital public services. "
+        "The problems we know of are listed below."
+    ),
+}
+SELF_ASSESSMENT = (
+    "We have assessed the website ourselves (self-assessment). Every change to the portal is "
+    "tested automatically in a real browser: axe-core checks each page against WCAG 2.1 levels "
+    "A and AA, the W3C Nu Html Checker checks that the HTML is valid, and tests check that the "
+    "pages work with the keyboard only, at 320 pixels width and zoomed to 200 percent without "
+    "horizontal scrolling."
+)
+UPDATED = "This statement was last updated on %(date)s."
+ANSWER = "We answer %(time)s."
 
 
 def statement(client) -> str:
@@ -32,7 +56,8 @@ def test_the_statement_is_public_and_linked_from_every_pages_footer(client):
         page = client.get(url).content.decode()
         footer = page[page.index("<footer") :]
         assert f'href="{reverse("portal:accessibility")}"' in footer, url
-    assert "<h1>Tillgänglighet för portalen Lokal samverkan</h1>" in statement(client)
+    heading = sv("Accessibility of the local collaboration portal")
+    assert f"<h1>{heading}</h1>" in statement(client)
 
 
 def test_the_statement_says_what_the_law_asks_from_the_admins_fields(client):
@@ -49,33 +74,26 @@ def test_the_statement_says_what_the_law_asks_from_the_admins_fields(client):
         accessibility_response_time="inom fem arbetsdagar",
     )
     page = statement(client)
-    assert "Exempelby kommun står bakom den här webbplatsen." in page
-    assert "Webbplatsen är delvis förenlig med lagen" in page
+    assert sv("%(name)s is responsible for this website.", name="Exempelby kommun") in page
+    assert sv(STATUS[Compliance.PARTIAL]) in page
     assert "<p>Kvitton granskas inte.</p>" in page and "<p>Admin är inte testad.</p>" in page
-    assert "självskattning" in page and "axe-core" in page and "Nu Html Checker" in page
-    assert "Den senaste bedömningen gjordes den 2 mars 2026." in page
-    assert "Redogörelsen uppdaterades senast den 15 april 2026." in page
+    assert sv(SELF_ASSESSMENT) in page and "axe-core" in page and "Nu Html Checker" in page
+    assert sv("The latest assessment was made on %(date)s.", date="2 mars 2026") in page
+    assert sv(UPDATED, date="15 april 2026") in page
     assert 'href="mailto:a11y@example.org"' in page
     assert "0123-45 67 89" in page
-    assert "Vi svarar inom fem arbetsdagar." in page
+    assert sv(ANSWER, time="inom fem arbetsdagar") in page
     assert f'<a href="{DIGG_FORM}">' in page
 
 
-@pytest.mark.parametrize(
-    ("compliance", "text"),
-    [
-        (Compliance.FULL, "Webbplatsen är helt förenlig med lagen"),
-        (Compliance.PARTIAL, "Webbplatsen är delvis förenlig med lagen"),
-        (Compliance.NOT, "Webbplatsen är inte förenlig med lagen"),
-    ],
-)
-def test_the_compliance_status_is_the_admins_choice(client, compliance, text):
+@pytest.mark.parametrize("compliance", list(STATUS))
+def test_the_compliance_status_is_the_admins_choice(client, compliance):
     """Each of the law's three statuses reads as its own sentence."""
     MunicipalityFactory(accessibility_compliance=compliance)
     page = statement(client)
-    assert text in page
-    others = {"helt", "delvis", "inte"} - {text.split()[2]}
-    assert not any(f"Webbplatsen är {word} förenlig" in page for word in others)
+    assert sv(STATUS[compliance]) in page
+    others = [sentence for status, sentence in STATUS.items() if status != compliance]
+    assert not any(sv(sentence) in page for sentence in others)
 
 
 def test_empty_fields_fall_back_to_the_municipalitys_general_contact(client):
@@ -84,14 +102,18 @@ def test_empty_fields_fall_back_to_the_municipalitys_general_contact(client):
     page = statement(client)
     assert 'href="mailto:kommun@example.org"' in page
     assert "08-123 45" in page
-    assert "Vi känner inte till något innehåll som inte är tillgängligt." in page
-    assert "uppdaterades senast" not in page and "Vi svarar" not in page
+    assert (
+        sv("We know of no content that is not accessible. If you find any, please tell us.") in page
+    )
+    # The sentences' own words, before the date and the time that would fill them in.
+    assert sv(UPDATED).partition("%(date)s")[0] not in page
+    assert sv(ANSWER).partition("%(time)s")[0] not in page
 
 
 def test_the_update_date_falls_back_to_the_assessment_date(client):
     """Assessed but never updated since: the statement dates itself by the assessment."""
     MunicipalityFactory(accessibility_assessed_on=datetime.date(2026, 1, 9))
-    assert "Redogörelsen uppdaterades senast den 9 januari 2026." in statement(client)
+    assert sv(UPDATED, date="9 januari 2026") in statement(client)
 
 
 def test_the_statement_works_before_any_municipality_is_set_up(client):

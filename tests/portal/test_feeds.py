@@ -21,6 +21,7 @@ from tests.factories.networks import (
     NetworkKindFactory,
     OrganisationFactory,
 )
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,11 @@ def test_feed_is_a_published_calendar_with_name_timezone_and_headers(client, reg
     assert calendar["VERSION"] == "2.0"
     assert calendar["METHOD"] == "PUBLISH"
     assert calendar["PRODID"]
-    name = "Lokal samverkan – Boda (Nätverk barn och unga 10–16 år)"
+    name = sv(
+        "Local collaboration – %(group)s (%(kind)s)",
+        group="Boda",
+        kind="Nätverk barn och unga 10–16 år",
+    )
     assert calendar["X-WR-CALNAME"] == name
     assert calendar["NAME"] == name
     assert calendar["X-WR-TIMEZONE"] == "Europe/Stockholm"
@@ -107,7 +112,16 @@ def test_every_feed_has_a_timezone_and_a_name(client, registry, which):
     MeetingFactory(group=registry["boda"])
     calendar = parse(fetch(client, feed_urls(registry)[which]))
     assert calendar["METHOD"] == "PUBLISH"
-    assert str(calendar["X-WR-CALNAME"]).startswith("Lokal samverkan – ")
+    names = {
+        "all": f"{sv('Local collaboration')} – Exempelby kommun",
+        "kind": sv("Local collaboration – %(kind)s", kind="Nätverk barn och unga 10–16 år"),
+        "group": sv(
+            "Local collaboration – %(group)s (%(kind)s)",
+            group="Boda",
+            kind="Nätverk barn och unga 10–16 år",
+        ),
+    }
+    assert calendar["X-WR-CALNAME"] == names[which]
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Stockholm"
     assert len(calendar.events) == 1
 
@@ -142,7 +156,7 @@ def test_event_says_who_meets_where_and_links_to_the_group_page(client, registry
     """An event's title names the group and type; it has the place and the group's page."""
     meeting = MeetingFactory(group=registry["boda"], place="Bodaskolan, aulan")
     event = events_by_uid(parse(fetch(client, feed_urls(registry)["group"])))[uid_of(meeting)]
-    assert event["SUMMARY"] == "Boda – ordinarie möte"
+    assert event["SUMMARY"] == f"Boda – {MeetingType.ORDINARY.label}"
     assert event["LOCATION"] == "Bodaskolan, aulan"
     assert event["STATUS"] == "CONFIRMED"
     assert event["URL"] == "http://testserver" + registry["boda"].get_absolute_url()
@@ -154,9 +168,10 @@ def test_titles_of_forums_joint_meetings_and_groups_in_the_feed_of_everything(cl
     joint = MeetingFactory(group=None, kind=registry["kind"])
     area = MeetingFactory(group=registry["area_norrby"])
     events = events_by_uid(parse(fetch(client, feed_urls(registry)["all"])))
-    assert events[uid_of(forum)]["SUMMARY"] == "BRÅ – konferens"
-    assert events[uid_of(joint)]["SUMMARY"] == "Nätverk 10–16 år – gemensamt möte"
-    assert events[uid_of(area)]["SUMMARY"] == "Norrby (Områdesnätverk) – ordinarie möte"
+    assert events[uid_of(forum)]["SUMMARY"] == f"BRÅ – {MeetingType.CONFERENCE.label}"
+    assert events[uid_of(joint)]["SUMMARY"] == f"Nätverk 10–16 år – {sv('joint meeting')}"
+    ordinary = MeetingType.ORDINARY.label
+    assert events[uid_of(area)]["SUMMARY"] == f"Norrby (Områdesnätverk) – {ordinary}"
 
 
 def test_an_edit_keeps_the_uid_and_raises_the_sequence(client, registry):
@@ -186,16 +201,17 @@ def test_an_edit_keeps_the_uid_and_raises_the_sequence(client, registry):
 def test_a_cancelled_meeting_stays_as_status_cancelled(client, registry):
     """A cancelled meeting stays in every feed, STATUS:CANCELLED and titled as cancelled."""
     meeting = MeetingFactory(group=registry["boda"])
-    url = feed_urls(registry)["group"]
-    before = events_by_uid(parse(fetch(client, url)))[uid_of(meeting)]
+    urls = feed_urls(registry).values()
+    before = {url: events_by_uid(parse(fetch(client, url)))[uid_of(meeting)] for url in urls}
     later = timezone.now() + datetime.timedelta(minutes=1)
     with mock.patch("django.utils.timezone.now", return_value=later):
         meeting_cancel(meeting=meeting)
-    for feed_url in feed_urls(registry).values():
+    for feed_url in urls:
         event = events_by_uid(parse(fetch(client, feed_url)))[uid_of(meeting)]
         assert event["STATUS"] == "CANCELLED"
-        assert event["SUMMARY"].startswith("Inställt: ")
-        assert event["SEQUENCE"] > before["SEQUENCE"]
+        title = before[feed_url]["SUMMARY"]
+        assert event["SUMMARY"] == sv("Cancelled: %(meeting)s", meeting=title)
+        assert event["SEQUENCE"] > before[feed_url]["SEQUENCE"]
 
 
 @pytest.mark.parametrize("visibility", list(Visibility))

@@ -12,6 +12,7 @@ from tests.factories.networks import (
     NetworkKindFactory,
     PersonFactory,
 )
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_group_page_shows_kind_districts_and_running_organisation(client, regist
     assert "Områdesnätverk" in html
     assert "<li>Boda</li>" in html and "<li>Hässleholmen</li>" in html
     assert group.running_organisation.name in html
-    assert "Kommande möten" in html
+    assert sv("Upcoming meetings") in html
 
 
 def test_inactive_group_is_hidden_everywhere(client, registry):
@@ -76,7 +77,7 @@ def test_inactive_group_is_hidden_everywhere(client, registry):
         assert "Vilande gruppen" not in text_of(client.get(url)), url
     response = client.get(registry["hidden"].get_absolute_url())
     assert response.status_code == 404
-    assert "Sidan finns inte" in text_of(response)
+    assert sv("Page not found") in text_of(response)
 
 
 def test_consenting_contacts_are_shown_with_their_details(client, registry):
@@ -91,7 +92,7 @@ def test_consenting_contacts_are_shown_with_their_details(client, registry):
     )
     html = text_of(client.get(registry["group"].get_absolute_url()))
     assert "Alva Exempelsson" in html
-    assert "sammankallande" in html
+    assert str(GroupRole.Role.CONVENER.label) in html
     assert role.person.organisation.name in html
     assert 'href="mailto:alva.exempelsson@example.org"' in html
     assert 'href="tel:0701740610"' in html
@@ -123,7 +124,7 @@ def test_members_are_not_listed_as_contacts(client, registry):
 def test_group_page_points_to_the_municipality_when_no_contact_consented(client, registry):
     """With no published contact, the page offers the municipality's address instead."""
     html = text_of(client.get(registry["group"].get_absolute_url()))
-    assert "inga publicerade kontaktuppgifter" in html
+    assert sv("The network has no published contact details.") in html
     assert "mailto:kontakt@example.org" in html
 
 
@@ -159,7 +160,7 @@ def test_unknown_address_is_a_swedish_404(client, db):
     response = client.get("/lokalsamverkan/finns-inte/alls/")
     assert response.status_code == 404
     html = text_of(response)
-    assert "Sidan finns inte" in html
+    assert sv("Page not found") in html
     assert reverse("portal:search") in html
 
 

@@ -3,10 +3,17 @@ from django.urls import reverse
 
 from networks.search import search_key
 from tests.factories.networks import DistrictFactory, NetworkGroupFactory, NetworkKindFactory
+from tests.text import sv, sv_plural
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("portal:search")
+COVERS = ("%(counter)s network covers “%(query)s”", "%(counter)s networks cover “%(query)s”")
+
+
+def covers(count, query) -> str:
+    """Return the sentence over the results: how many networks cover the place searched for."""
+    return sv_plural(*COVERS, count, counter=count, query=query)
 
 
 @pytest.fixture
@@ -50,7 +57,7 @@ def test_search_finds_every_group_covering_a_district(client, groups, query):
     assert set(results) == {groups["children"], groups["rural"]}
     html = response.content.decode()
     assert "<mark>Sjömarken</mark>" in html
-    assert "2 nätverk täcker" in html
+    assert covers(2, query.strip()) in html
 
 
 def test_search_without_a_and_o_rings(client, groups):
@@ -71,27 +78,27 @@ def test_inactive_groups_are_not_found(client, groups):
     groups["boda"].save()
     response = client.get(SEARCH, {"q": "hassleholmen"})
     assert response.context["results"] == []
-    assert "0 nätverk täcker" in response.content.decode()
+    assert covers(0, "hassleholmen") in response.content.decode()
 
 
 def test_no_match_says_so_and_links_to_all_networks(client, groups):
     """A search that finds nothing says so and offers the full list."""
     html = client.get(SEARCH, {"q": "Tokyo"}).content.decode()
-    assert "0 nätverk täcker" in html
+    assert covers(0, "Tokyo") in html
     assert f'href="{reverse("portal:overview")}"' in html
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("", "Skriv namnet på en stadsdel eller ett område."), ("a", "Skriv minst två bokstäver.")],
+    [("", "Type the name of a district or area."), ("a", "Type at least two letters.")],
 )
 def test_too_short_query_gets_a_swedish_message_tied_to_the_field(client, groups, query, message):
     """An empty or one-letter search explains itself next to the field."""
     html = client.get(SEARCH, {"q": query}).content.decode()
-    assert f'<p id="id_q_error" class="invalid-feedback d-block mb-0">{message}</p>' in html
+    assert f'<p id="id_q_error" class="invalid-feedback d-block mb-0">{sv(message)}</p>' in html
     assert 'aria-describedby="id_q_help id_q_error"' in html
     assert 'aria-invalid="true"' in html
-    assert "<title>Fel:" in html
+    assert f"<title>{sv('Error')}:" in html
 
 
 def test_search_page_without_query_shows_only_the_form(client, groups):
@@ -100,4 +107,5 @@ def test_search_page_without_query_shows_only_the_form(client, groups):
     assert response.status_code == 200
     html = response.content.decode()
     assert "invalid-feedback" not in html
-    assert "täcker" not in html
+    # The sentence's own words, between the count and the place that would fill it in.
+    assert sv_plural(*COVERS, 2, counter="\0", query="\0").split("\0")[1] not in html

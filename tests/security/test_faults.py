@@ -26,6 +26,7 @@ from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import MunicipalityFactory, NetworkGroupFactory, NetworkKindFactory
 from tests.reports.conftest import celery_broker
 from tests.reports.test_worker import redis_problem, redis_url
+from tests.text import sv
 
 from .conftest import Gunicorn, production_env, served_database_url
 
@@ -96,7 +97,11 @@ def test_with_redis_down_reports_say_so_and_everything_else_works(client, networ
             reverse("reports:report_create"), {"kind": "annual", "year": 2017}, follow=True
         )
         assert response.status_code == 200
-        assert "Rapporttjänsten går inte att nå just nu" in response.content.decode()
+        unreachable = sv(
+            "The report service cannot be reached right now, so the report was not started. "
+            "Try again in a while; if it keeps failing, contact the system administrator."
+        )
+        assert unreachable in response.content.decode()
         assert ReportJob.objects.get().status == JobStatus.FAILED
 
 

@@ -35,6 +35,7 @@ from tests.factories.networks import (
     OrganisationFactory,
 )
 from tests.meetings.test_coordinator_pages import field_error
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -397,7 +398,7 @@ def test_an_empty_form_is_explained_in_swedish_beside_each_field(client, world, 
     client.force_login(world["user"])
     response = client.post(reverse(url_name), {})
     assert response.status_code == 200
-    assert field_error(response.content.decode(), field) == "Detta fält måste fyllas i."
+    assert field_error(response.content.decode(), field) == sv("This field is required.")
 
 
 def test_property_data_can_succeed(client, world):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.security import LAST_SEEN, LOGIN_AT
 from tests.factories.accounts import coordinator_of
 from tests.factories.networks import NetworkGroupFactory
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,13 @@ def test_five_failures_lock_the_user_name_from_that_address_with_a_swedish_page(
     response = log_in(client, PASSWORD)
     assert response.status_code == 429
     page = response.content.decode()
-    assert "För många misslyckade inloggningar" in page
-    assert "Försök igen om 15 minuter" in page
+    assert sv("Too many failed logins") in page
+    try_again = sv(
+        "Try again in %(minutes)s minutes. If you have forgotten your password, you can set a "
+        "new one.",
+        minutes=15,
+    )
+    assert try_again in page
     assert '<html lang="sv"' in page
     assert "_auth_user_id" not in client.session
 
