@@ -4,6 +4,7 @@ keyboard on a phone, choice labels, and the filter form of a list."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,33 @@ class TimeInput(forms.TimeInput):
 def count_input():
     """Return a number input that opens the numeric keyboard on a phone."""
     return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "class": "count-input"})
+
+
+# The range of the databases' integer keys: a larger "id" is typed or forged, never a row.
+ID_RANGE = range(-(2**63), 2**63)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing an id no database key can hold as an invalid choice.
+
+    Django looks the chosen ids up with `pk__in`, which it does not range-check: an id past
+    2**63 makes SQLite raise OverflowError (and PostgreSQL an error of its own) – a server
+    error instead of a message next to the field.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # Django's own check refuses it
+            if number not in ID_RANGE:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 def form_layout(*parts) -> FormHelper:

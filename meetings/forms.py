@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import (
     DateInput,
     ListFilterForm,
+    ModelMultipleChoiceField,
     TimeInput,
     all_choice,
     capitalised,
@@ -169,6 +170,7 @@ class MeetingForm(OwnerFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
+        field_classes = {"organisations": ModelMultipleChoiceField}
         fields = [
             "status",
             "date",
@@ -343,6 +345,7 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = list(ACTIVITY_FIELDS)
+        field_classes = {"partners": ModelMultipleChoiceField}
         widgets = {
             "start_date": DateInput,
             "end_date": DateInput,

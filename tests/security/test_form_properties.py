@@ -380,6 +380,25 @@ def test_application_create_takes_anything(client, world, data):
     check_post(client, world, reverse("budget:application_create"), post, Application)
 
 
+@pytest.mark.parametrize(
+    ("url_name", "valid", "model", "field"),
+    [
+        ("meetings:meeting_create", "valid_meeting", Meeting, "organisations"),
+        ("meetings:activity_create", "valid_activity", Activity, "partners"),
+        ("meetings:activity_create", "valid_activity", Activity, "group"),
+        ("budget:expense_create", "valid_expense", Expense, "group"),
+        ("budget:application_create", "valid_application", Application, "group"),
+    ],
+)
+@pytest.mark.parametrize("pk", [str(2**63), str(-(2**63) - 1), "1" * 40])
+def test_an_id_no_database_can_hold_is_refused_beside_its_field(
+    client, world, url_name, valid, model, field, pk
+):
+    """A chosen id past the database's integer range is an invalid choice, not a server error."""
+    post = {**globals()[valid](world), field: [pk]}
+    check_post(client, world, reverse(url_name), post, model)
+
+
 # --- Swedish messages beside the field ------------------------------------------------------
 
 
