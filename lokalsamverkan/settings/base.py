@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "core",
     "networks",
     "meetings",
     "budget",
