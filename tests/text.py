@@ -4,10 +4,10 @@ reworded translation does not break them, while a page that says something else 
 from django.utils import translation
 
 
-def sv(msgid: str, **params) -> str:
-    """Return the Swedish translation of `msgid`, with %(name)s placeholders filled in."""
+def sv(message, **params) -> str:
+    """Return the Swedish of `message` (a msgid or a lazy message), placeholders filled in."""
     with translation.override("sv"):
-        text = translation.gettext(msgid)
+        text = translation.gettext(message) if isinstance(message, str) else str(message)
     return text % params if params else text
 
 
@@ -16,3 +16,8 @@ def sv_plural(singular: str, plural: str, count: int, **params) -> str:
     with translation.override("sv"):
         text = translation.ngettext(singular, plural, count)
     return text % {"count": count, **params}
+
+
+def error_codes(response, field) -> list[str]:
+    """Return the codes of the errors the page's form shows at `field`."""
+    return [error.code for error in response.context["form"].errors.as_data().get(field, [])]

@@ -18,8 +18,7 @@ from tests.factories.networks import (
     NetworkGroupFactory,
     NetworkKindFactory,
 )
-
-from .texts import sv
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,7 @@ from tests.factories.budget import (
     pdf_bytes,
 )
 from tests.factories.networks import MunicipalityFactory, NetworkGroupFactory
-
-from .texts import sv
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 

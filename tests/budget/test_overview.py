@@ -27,8 +27,7 @@ from tests.factories.budget import (
     KindAllocationFactory,
 )
 from tests.factories.networks import NetworkGroupFactory, NetworkKindFactory
-
-from .texts import error_codes, sv
+from tests.text import error_codes, sv
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from core.years import FIRST_YEAR
 from meetings.models import (
@@ -26,6 +24,7 @@ from tests.factories.networks import (
     NetworkKindFactory,
     OrganisationFactory,
 )
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +41,6 @@ def setting():
     boda = NetworkGroupFactory(kind=kind, name="Boda", slug="boda")
     other = NetworkGroupFactory(kind=kind, name="Norrby", slug="norrby")
     return {"kind": kind, "boda": boda, "other": other, "coordinator": coordinator_of(boda)}
-
-
-def sv(msgid, **values):
-    """Return the Swedish text of `msgid` as a page shows it, so a new wording breaks no test."""
-    with translation.override("sv"):
-        text = gettext(msgid)
-    return text % values if values else text
 
 
 def html_of(response):

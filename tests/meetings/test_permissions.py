@@ -10,7 +10,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from meetings.models import Activity, Meeting, MeetingStatus, MeetingType, Visibility
 from meetings.views import NO_ROLE, NOT_YOUR_GROUP
@@ -18,6 +17,7 @@ from networks.permissions import Role
 from tests.factories.accounts import coordinator_of, user_with_role
 from tests.factories.meetings import ActivityFactory, MeetingFactory
 from tests.factories.networks import MunicipalityFactory, NetworkGroupFactory, NetworkKindFactory
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -93,13 +93,6 @@ def world():
         ),
         "activity": ActivityFactory(group=group_a, area="Hulta"),
     }
-
-
-def sv(msgid, **values):
-    """Return the Swedish text of `msgid` as a page shows it, so a new wording breaks no test."""
-    with translation.override("sv"):
-        text = gettext(msgid)
-    return text % values if values else text
 
 
 def outcome(response):
