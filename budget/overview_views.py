@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
 from core.views import allowed
 from networks import permissions
@@ -93,8 +92,7 @@ def _kinds_with_group_counts():
     ).order_by("order", "name")
 
 
-@allowed(permissions.can_manage_budget, NOT_BUDGET_MANAGER)
-@require_http_methods(["GET", "POST"])
+@allowed(permissions.can_manage_budget, NOT_BUDGET_MANAGER, methods=["GET", "POST"])
 def year_create(request):
     """Set up a new budget year, starting from the latest year's lines."""
     previous = BudgetYear.objects.order_by("-year").first()
@@ -131,8 +129,7 @@ def year_create(request):
 # --- closing a year -------------------------------------------------------------------------
 
 
-@allowed(permissions.can_manage_budget, NOT_BUDGET_MANAGER)
-@require_http_methods(["GET", "POST"])
+@allowed(permissions.can_manage_budget, NOT_BUDGET_MANAGER, methods=["GET", "POST"])
 def year_close(request, year):
     """Ask to confirm, then close a year: its spending and decisions are locked for good."""
     budget_year = get_object_or_404(BudgetYear, year=year)

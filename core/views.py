@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 
 def permission_denied(request, exception=None):
@@ -20,11 +21,12 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", {"message": message}, status=403)
 
 
-def allowed(test: Callable, message):
+def allowed(test: Callable, message, *, methods: list[str] | None = None):
     """Decorate a view for logged-in users that `test(user)` accepts; refuse the rest.
 
     In the spirit of Django's `user_passes_test`: a visitor who is not logged in is sent to the
-    login page; a logged-in user the test refuses gets the 403 page with `message`.
+    login page; then a request by another method than `methods` (when given) gets 405; then a
+    logged-in user the test refuses gets the 403 page with `message`.
     """
 
     def decorator(view):
@@ -34,6 +36,8 @@ def allowed(test: Callable, message):
                 raise PermissionDenied(message)
             return view(request, *args, **kwargs)
 
+        if methods is not None:
+            guarded = require_http_methods(methods)(guarded)
         return login_required(guarded)
 
     return decorator

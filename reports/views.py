@@ -6,7 +6,6 @@ link that stops the reloading for people whose screen reader it disturbs.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -15,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from core.views import allowed
 from core.years import is_record_year
@@ -81,9 +79,7 @@ def report_list(request):
 
 # This and the other POST-only views ask for the login first, then the method, then the role:
 # a visitor is sent to log in, and a GET is refused as a 405 whoever is logged in.
-@login_required
-@require_POST
-@allowed(permissions.can_create_reports, NOT_ALLOWED)
+@allowed(permissions.can_create_reports, NOT_ALLOWED, methods=["POST"])
 def report_create(request):
     """Ask for a report and go to its job page (the job already on its way, if there is one)."""
     form = ReportRequestForm(request.POST)
@@ -122,9 +118,7 @@ def job_detail(request, pk):
     return response
 
 
-@login_required
-@require_POST
-@allowed(permissions.can_create_reports, NOT_ALLOWED)
+@allowed(permissions.can_create_reports, NOT_ALLOWED, methods=["POST"])
 def job_retry(request, pk):
     """Run a failed report job again."""
     job = get_object_or_404(ReportJob, pk=pk)
@@ -135,9 +129,7 @@ def job_retry(request, pk):
     return redirect(job)
 
 
-@login_required
-@require_POST
-@allowed(permissions.can_publish_reports, NOT_ALLOWED)
+@allowed(permissions.can_publish_reports, NOT_ALLOWED, methods=["POST"])
 def job_publish(request, pk):
     """Publish a finished annual report, or withdraw it from the public pages."""
     job = get_object_or_404(ReportJob, pk=pk)
