@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.forms import ListFilterForm
-from core.views import allowed, form_for_user, posted, saved
+from core.views import allowed, form_for_user, page_of, posted, saved
 from networks import permissions
 
 from . import services
@@ -44,8 +43,6 @@ from .models import (
 )
 from .receipts import receipt_type
 from .selectors import group_lines
-
-PAGE_SIZE = 50
 
 NO_BUDGET_ACCESS = gettext_lazy(
     "The budget is for the staff of the networks: conveners and contact persons, the network "
@@ -130,10 +127,10 @@ def expense_list(request):
     form, visible_groups, expenses = listing.form, listing.groups, listing.rows
     chosen = form.chosen()
     total = expenses.aggregate(total=sum_of("amount"))["total"]
-    page = Paginator(
+    page = page_of(
+        request,
         expenses.select_related("group", "group__kind", "budget_year").order_by("-date", "-pk"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
     for expense in page.object_list:
         expense.changeable = not expense.budget_year.is_closed and permissions.can_spend_for(
             user, expense.group
@@ -298,12 +295,12 @@ def application_list(request):
         default=Value(1),
         output_field=IntegerField(),
     )
-    page = Paginator(
+    page = page_of(
+        request,
         applications.select_related("group", "group__kind", "budget_year", "activity").order_by(
             undecided_first, "-submitted_at", "-pk"
         ),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
     budget_year = listing.budget_year
     pool = None
     if budget_year is not None:

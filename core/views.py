@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -41,6 +42,16 @@ def allowed(test: Callable, message, *, methods: list[str] | None = None):
         return login_required(guarded)
 
     return decorator
+
+
+# Rows a list page shows at a time.
+PAGE_SIZE = 50
+
+
+def page_of(request, queryset):
+    """Return the page of `queryset` the address asks for (`?page=`), PAGE_SIZE rows long; a
+    page number out of range or not a number gives the nearest page."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def int_or_none(value):

@@ -11,7 +11,6 @@ import itertools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.views import allowed, form_for_user, int_or_none, posted, saved
+from core.views import allowed, form_for_user, int_or_none, page_of, posted, saved
 from meetings.terms import Term
 from networks import permissions
 from networks.models import NetworkGroup, NetworkKind
@@ -37,7 +36,6 @@ from .forms import (
 from .history import meeting_history_entries
 from .models import Activity, Meeting, MeetingSeries, MeetingStatus
 
-PAGE_SIZE = 50
 # Mina nätverk shows the next few meetings and the latest notes still missing per group;
 # the counts beside them tell how many more there are.
 UPCOMING_SHOWN = 3
@@ -205,9 +203,7 @@ def meeting_list(request):
     if series_id is not None:
         series = MeetingSeries.objects.filter(pk=series_id).first()
         meetings = meetings.filter(series_id=series_id)
-    page = Paginator(
-        meetings.with_owner().order_by("date", "start_time", "pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = page_of(request, meetings.with_owner().order_by("date", "start_time", "pk"))
     return render(
         request,
         "meetings/meeting_list.html",
@@ -360,13 +356,13 @@ def activity_list(request):
         groups=NetworkGroup.objects.active().select_related("kind"),
         default_year=today.year,
     )
-    page = Paginator(
+    page = page_of(
+        request,
         form.filter(visible)
         .select_related("group", "group__kind")
         .prefetch_related("partners")
         .order_by("start_date", "name", "pk"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
     return render(
         request,
         "meetings/activity_list.html",
