@@ -271,7 +271,7 @@ class AnnualReport:
         return self.year + 1
 
 
-def _kind_texts(text: AnnualReportText | None) -> dict[int, KindReportText]:
+def _texts_per_kind(text: AnnualReportText | None) -> dict[int, KindReportText]:
     """Return the narrative's texts per kind id (none while the year has no narrative)."""
     if text is None:
         return {}
@@ -341,7 +341,7 @@ def annual_report(*, year: int) -> AnnualReport:
     public record. A fixed number of queries.
     """
     text = AnnualReportText.objects.filter(year=year).first()
-    kind_texts = _kind_texts(text)
+    kind_texts = _texts_per_kind(text)
     meetings = Meeting.objects.in_year(year)
     group_tallies = _tallies(meetings.filter(group__isnull=False), "group")
     joint_tallies = _tallies(meetings.filter(kind__isnull=False), "kind")

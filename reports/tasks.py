@@ -43,7 +43,7 @@ ERROR = _(
 )
 
 
-def _fail(job_id: int, message) -> None:
+def _fail_in_site_language(job_id: int, message) -> None:
     """Fail the job with `message` in the site's language (a worker has no request)."""
     with translation.override(settings.LANGUAGE_CODE):
         report_job_fail(job_id=job_id, message=str(message))
@@ -73,7 +73,7 @@ def report_render_task(self, job_id: int) -> None:
     except TRANSIENT_ERRORS:
         if self.request.retries >= MAX_RETRIES:
             logger.exception("Report job %s failed after %s retries", job_id, MAX_RETRIES)
-            _fail(job_id, TEMPORARY_FAULT)
+            _fail_in_site_language(job_id, TEMPORARY_FAULT)
             return
         logger.warning("Report job %s hit a transient error; retrying", job_id, exc_info=True)
         if self.request.is_eager:
@@ -84,7 +84,7 @@ def report_render_task(self, job_id: int) -> None:
         raise
     except SoftTimeLimitExceeded:
         logger.exception("Report job %s took too long", job_id)
-        _fail(job_id, TOO_SLOW)
+        _fail_in_site_language(job_id, TOO_SLOW)
     except Exception:
         logger.exception("Report job %s failed", job_id)
-        _fail(job_id, ERROR)
+        _fail_in_site_language(job_id, ERROR)

@@ -4,10 +4,8 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,14 +45,7 @@ def get(client, url):
     return response.content.decode()
 
 
-def queries_of(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), response.content
-
-
-def test_a_repeated_public_page_costs_no_database_query(client, group):
+def test_a_repeated_public_page_costs_no_database_query(client, query_count, group):
     """The second anonymous request of a public page comes from the cache: no query at all."""
     for url in (
         reverse("portal:overview"),
@@ -63,9 +54,9 @@ def test_a_repeated_public_page_costs_no_database_query(client, group):
         reverse("portal:search") + "?q=bodaskolan",
         reverse("portal:published_list"),
     ):
-        rendered, first = queries_of(client, url)
+        rendered, first = query_count.page(client, url)
         assert rendered > 0, url
-        cached, second = queries_of(client, url)
+        cached, second = query_count.page(client, url)
         assert cached == 0, url
         assert second == first, url
 
@@ -175,22 +166,22 @@ def test_posts_and_other_addresses_are_not_served_from_the_cache():
     assert view(factory.post("/sida/?q=a")).content == b"POST a 3"
 
 
-def test_saving_data_the_public_pages_do_not_show_keeps_the_cache(client, group):
+def test_saving_data_the_public_pages_do_not_show_keeps_the_cache(client, query_count, group):
     """Only data the public pages show empties the cache: a user's login does not."""
     url = reverse("portal:overview")
     get(client, url)
     user_with_role(Role.HEAD_OF_ADMINISTRATION)
-    assert queries_of(client, url)[0] == 0
+    assert query_count.page(client, url)[0] == 0
 
 
-def test_a_change_made_by_another_process_reaches_this_ones_copy(client, group):
+def test_a_change_made_by_another_process_reaches_this_ones_copy(client, query_count, group):
     """Each process keeps the pages it served in its own memory too; a change saved through
     another process (which only moves the shared data version on) still shows at the next
     request here, and the page comes from this process's memory without the shared copy."""
     url = group.get_absolute_url()
     get(client, url)
     cache.delete(_key(RequestFactory().get(url)))  # the shared copy is gone
-    assert queries_of(client, url)[0] == 0  # served from this process's memory
+    assert query_count.page(client, url)[0] == 0  # served from this process's memory
     NetworkGroup.objects.filter(pk=group.pk).update(name="Bodagruppen")  # as another process
     assert "Bodagruppen" not in get(client, url)  # no signal here: the version did not move
     bump_data_version()  # what the other process's save does to the shared cache
@@ -198,8 +189,8 @@ def test_a_change_made_by_another_process_reaches_this_ones_copy(client, group):
 
 
 @override_settings(PUBLIC_PAGE_CACHE_SECONDS=0)
-def test_a_copy_lives_no_longer_than_its_time(client, group):
+def test_a_copy_lives_no_longer_than_its_time(client, query_count, group):
     """Upcoming meetings move with the date: no copy, shared or in memory, outlives its time."""
     url = group.get_absolute_url()
     get(client, url)
-    assert queries_of(client, url)[0] > 0
+    assert query_count.page(client, url)[0] > 0
