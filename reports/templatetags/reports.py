@@ -15,10 +15,23 @@ def narrative(text, heading_level=3):
     return narrative_html(text or "", int(heading_level))
 
 
+# Characters written into a CSS string as they are; every other one goes as a hex escape. None of
+# these can end a CSS string or line, start an escape, or begin "</style>".
+CSS_STRING_SAFE = frozenset(" .,:!?()-_+%&")
+
+
 def _css_string(value) -> str:
-    """Return `value` as a CSS string literal that cannot end the string or the <style>."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
-    return '"' + text.replace("\n", " ").replace("\r", " ") + '"'
+    """Return `value` as a quoted CSS string that can end neither the string nor the <style>.
+
+    Serialised by CSS Syntax Level 3's rules, stricter: letters, digits and a few harmless marks
+    stay, every other character becomes `\\HEX ` (the space ends the escape and is not part of
+    the text); NUL, which CSS cannot hold, becomes U+FFFD as a CSS parser would make it.
+    """
+    text = str(value).replace("\0", "\ufffd")
+    escaped = (
+        char if char.isalnum() or char in CSS_STRING_SAFE else f"\\{ord(char):X} " for char in text
+    )
+    return '"' + "".join(escaped) + '"'
 
 
 @register.simple_tag
