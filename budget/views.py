@@ -245,15 +245,14 @@ def expense_receipt(request, pk):
         raise Http404 from None
     kind = receipt_type(file)
     name = f"kvitto-{expense.date:%Y-%m-%d}-{expense.pk}"
-    if kind is None:
-        # Not a receipt this portal accepted (e.g. put there by hand): download, never show.
-        response = FileResponse(
-            file, as_attachment=True, filename=name, content_type="application/octet-stream"
-        )
-    else:
-        response = FileResponse(
-            file, filename=f"{name}.{kind.extension}", content_type=kind.content_type
-        )
+    # Always a download, never shown on the portal's origin: an upload is someone else's content.
+    # One that is no receipt this portal accepted (e.g. put there by hand) has no type at all.
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"{name}.{kind.extension}" if kind else name,
+        content_type=kind.content_type if kind else "application/octet-stream",
+    )
     patch_cache_control(response, private=True)
     return response
 

@@ -2,7 +2,10 @@
 
 import copy
 import datetime
+import io
 import re
+import struct
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -11,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image, ImageFile
 
 from budget.forms import MORE_THAN_ZERO, YEAR_CLOSED
 from budget.models import BudgetYear, Expense, ExpenseCategory
@@ -118,6 +122,50 @@ def receipt(name, content, content_type):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+DAMAGED = (
+    "The receipt looks like a %(type)s file but cannot be read to the end: the file is damaged, "
+    "cut short or something else. Save, scan or photograph the receipt again and choose the new "
+    "file."
+)
+TOO_MANY_PIXELS = (
+    "The receipt image has more than 64 megapixels. Take a photo with a lower resolution or scan "
+    "the receipt again, and choose the smaller file."
+)
+# What an attacker would like a browser to run from the portal's origin.
+HTML = b"<html><body><script>alert(document.domain)</script></body></html>\n" * 8
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    """Return one well-formed PNG chunk: length, type, body and the right checksum."""
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_of(width: int, height: int, pixel_data: bytes) -> bytes:
+    """Return a PNG whose signature and chunks are well-formed, whatever `pixel_data` holds."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", pixel_data)
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def jpeg_headers_then(data: bytes) -> bytes:
+    """Return a real JPEG's headers, up to the start of its scan, followed by `data`."""
+    good = image_bytes("JPEG", size=(200, 150))
+    scan = good.index(b"\xff\xda")
+    return good[: scan + 2 + int.from_bytes(good[scan + 2 : scan + 4], "big")] + data
+
+
+def mpo_bytes() -> bytes:
+    """Return a JPEG with a second frame, as some phones save photos (Pillow calls it MPO)."""
+    buffer = io.BytesIO()
+    photo = Image.new("RGB", (40, 30), (200, 120, 40))
+    photo.save(buffer, "MPO", save_all=True, append_images=[photo.copy()])
+    return buffer.getvalue()
+
+
 # --- recording ------------------------------------------------------------------------------
 
 
@@ -218,12 +266,17 @@ def test_a_coordinator_cannot_record_for_another_group(client, setting):
         ("foto.jpeg", image_bytes("JPEG"), "image/jpeg", "jpg"),
         # The content decides, not the name: a photo named .pdf is kept and served as a photo.
         ("kvitto.pdf", image_bytes("JPEG"), "image/jpeg", "jpg"),
+        ("IMG_2231.JPG", mpo_bytes(), "image/jpeg", "jpg"),
     ],
+    ids=["pdf", "png", "jpeg", "jpeg named pdf", "jpeg with two frames"],
 )
 def test_a_valid_receipt_is_stored_and_served_with_its_real_type(
     client, setting, name, content, content_type, extension
 ):
-    """A PDF, PNG or JPEG receipt is stored and sent back with the type of its content."""
+    """A PDF, PNG or JPEG receipt is stored, and downloaded with the type of its content.
+
+    Always as an attachment, never shown on the portal's own origin, and not to be sniffed.
+    """
     client.force_login(setting["coordinator"])
     response = client.post(
         reverse("budget:expense_create"),
@@ -237,8 +290,9 @@ def test_a_valid_receipt_is_stored_and_served_with_its_real_type(
     assert served.status_code == 200
     assert served["Content-Type"] == content_type
     assert served["Content-Disposition"] == (
-        f'inline; filename="kvitto-{expense.date:%Y-%m-%d}-{expense.pk}.{extension}"'
+        f'attachment; filename="kvitto-{expense.date:%Y-%m-%d}-{expense.pk}.{extension}"'
     )
+    assert served["X-Content-Type-Options"] == "nosniff"
     assert "private" in served["Cache-Control"]
     assert b"".join(served.streaming_content) == content
     # The list links to the receipt through the permission-checked view only.
@@ -277,6 +331,66 @@ def test_a_receipt_of_the_wrong_type_is_refused_and_nothing_is_saved(
     assert sv("Nothing was saved. Please correct the following:") in html
     assert not Expense.objects.exists()
     assert stored_files() == []
+
+
+@pytest.mark.parametrize(
+    "name, content, kind",
+    [
+        ("kvitto.pdf", b"%PDF-1.7\n" + HTML, "PDF"),
+        ("kvitto.pdf", pdf_bytes()[: len(pdf_bytes()) // 2], "PDF"),
+        ("kvitto.pdf", pdf_bytes()[: pdf_bytes().rindex(b"startxref")] + HTML, "PDF"),
+        ("kvitto.png", png_of(40, 30, HTML), "PNG"),
+        ("kvitto.png", png_of(40, 30, zlib.compress(b"\0" * 100)), "PNG"),
+        ("kvitto.jpg", jpeg_headers_then(HTML), "JPEG"),
+        ("kvitto.jpg", image_bytes("JPEG", size=(200, 150))[:-200], "JPEG"),
+    ],
+    ids=[
+        "pdf header then html",
+        "pdf cut in half",
+        "pdf whose end is html",
+        "png headers then html",
+        "png with too few pixels",
+        "jpeg headers then html",
+        "jpeg cut short",
+    ],
+)
+def test_a_receipt_that_only_starts_like_one_is_refused_and_nothing_is_saved(
+    client, setting, monkeypatch, name, content, kind
+):
+    """A PDF must be readable by a PDF library, an image decodable to its last pixel.
+
+    Also once WeasyPrint has made Pillow lenient for the whole process, as it does on import.
+    """
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    client.force_login(setting["coordinator"])
+    response = client.post(
+        reverse("budget:expense_create"),
+        {**expense_data(setting["boda"]), "receipt": receipt(name, content, "application/pdf")},
+    )
+    assert response.status_code == 200
+    assert field_error(html_of(response), "receipt") == sv(DAMAGED, type=kind)
+    assert error_codes(response, "receipt") == ["receipt_damaged"]
+    assert not Expense.objects.exists()
+    assert stored_files() == []
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting is as it was
+
+
+@pytest.mark.parametrize(
+    "width, height", [(8001, 8000), (20_000, 20_000)], ids=["over 64 megapixels", "a bomb"]
+)
+def test_a_receipt_image_of_too_many_pixels_is_refused_before_decoding(
+    client, setting, width, height
+):
+    """An image small in bytes but huge in pixels is refused from its header, never decoded."""
+    client.force_login(setting["coordinator"])
+    huge = png_of(width, height, zlib.compress(b"\0" * 1000))
+    response = client.post(
+        reverse("budget:expense_create"),
+        {**expense_data(setting["boda"]), "receipt": receipt("skanning.png", huge, "image/png")},
+    )
+    assert field_error(html_of(response), "receipt") == sv(TOO_MANY_PIXELS)
+    assert error_codes(response, "receipt") == ["receipt_pixels"]
+    assert not Expense.objects.exists()
 
 
 def test_a_receipt_over_5_mb_is_refused_and_nothing_is_saved(client, setting):

@@ -100,25 +100,28 @@ class ApplicationFactory(DjangoModelFactory):
         )
 
 
-# --- receipts: real files of each type, made with Pillow --------------------------------
+# --- receipts: real files of each type, made with pypdf and Pillow --------------------------
 
 
 def pdf_bytes() -> bytes:
     """Return a small, well-formed one-page PDF."""
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
-def image_bytes(image_format: str) -> bytes:
-    """Return a small image in `image_format` ("PNG", "JPEG", "GIF" …)."""
+def image_bytes(image_format: str, size: tuple[int, int] = (40, 30)) -> bytes:
+    """Return an image in `image_format` ("PNG", "JPEG", "GIF" …), 40 × 30 pixels unless told."""
     from io import BytesIO
 
     from PIL import Image
 
     buffer = BytesIO()
-    Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, image_format)
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, image_format)
     return buffer.getvalue()
