@@ -134,6 +134,15 @@ def can_view_notes(user, meeting) -> bool:
     return can_edit_meeting(user, meeting)
 
 
+def can_search_confidential_text(user) -> bool:
+    """Return whether the user may filter, search and sort by the texts only some may read.
+
+    Those are a model's `confidential_fields` (a meeting's agenda, notes and follow-up). Which
+    rows a filter keeps tells what the texts say, so only those who may read every one may.
+    """
+    return manages_everything(user)
+
+
 def can_view_history(user) -> bool:
     """Return whether the user may see who changed what on meetings and notes."""
     return manages_everything(user)
