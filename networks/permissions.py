@@ -3,8 +3,11 @@
 Roles:
 - administrator: a superuser; everything.
 - network developer (verksamhetsutvecklare): all groups, forums and joint meetings; all notes.
-- head of administration (förvaltningschef): reads all meetings and public and internal notes,
-  changes nothing. Restricted notes stay with the group's coordinators and the network developer.
+- head of administration (förvaltningschef): reads all meetings and public and internal notes;
+  asks for the annual report and the calendar as PDF and publishes the annual report (the
+  decision document they take to the board); changes nothing else. Restricted notes, with their
+  meetings' agendas and follow-up points, stay with the group's coordinators and the network
+  developer.
 - coordinator: a person who is convener or contact person of a group; works on those groups only.
 - anyone else, logged in or not: what is public.
 """
