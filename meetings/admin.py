@@ -1,8 +1,9 @@
 """Meetings, series and activities in the admin, with their history of changes.
 
-The admin follows the same rules as the coordinators' pages: notes (and their follow-up points)
-that the user may not read are left out of the form and of the search, and the history of
-changes is the network developer's (networks.permissions.can_view_history).
+The admin follows the same rules as the meeting pages: the agenda, notes and follow-up points
+of a meeting the user may not read are left out of its form; nobody but those who may read
+them all filters, searches or sorts by them (networks.admin.ConfidentialFieldsAdmin); and the
+history of changes is the network developer's (networks.permissions.can_view_history).
 """
 
 from django.contrib import admin
@@ -10,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from networks import permissions
+from networks.admin import ConfidentialFieldsAdmin
 
 from .models import Activity, Meeting, MeetingSeries
-
-NOTE_FIELDS = ("notes", "follow_up")
 
 
 class HistoryForTheNetworkDeveloper:
@@ -26,7 +26,7 @@ class HistoryForTheNetworkDeveloper:
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryForTheNetworkDeveloper, SimpleHistoryAdmin):
+class MeetingAdmin(ConfidentialFieldsAdmin, HistoryForTheNetworkDeveloper, SimpleHistoryAdmin):
     list_display = [
         "date",
         "start_time",
@@ -39,7 +39,7 @@ class MeetingAdmin(HistoryForTheNetworkDeveloper, SimpleHistoryAdmin):
     ]
     list_filter = ["status", "type", "is_internal", "notes_visibility", "group__kind", "forum"]
     list_select_related = ["group__kind", "forum", "kind"]
-    search_fields = ["place", "agenda", "group__name", "forum__name", "kind__name"]
+    search_fields = ["place", "agenda", "notes", "group__name", "forum__name", "kind__name"]
     date_hierarchy = "date"
     autocomplete_fields = ["group", "forum", "kind", "organisations"]
     readonly_fields = ["series", "uid", "created_at", "updated_at"]
@@ -53,23 +53,16 @@ class MeetingAdmin(HistoryForTheNetworkDeveloper, SimpleHistoryAdmin):
     def notes_written(self, meeting):
         return bool(meeting.notes)
 
-    def get_search_fields(self, request):
-        fields = list(super().get_search_fields(request))
-        # Searching the notes would reveal restricted ones to those who may not read them.
-        if permissions.manages_everything(request.user):
-            fields.append("notes")
-        return fields
-
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])
         if obj is not None and not permissions.can_view_notes(request.user, obj):
-            exclude.extend(NOTE_FIELDS)
+            exclude.extend(Meeting.confidential_fields)
         return exclude
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         if obj is not None and not permissions.can_view_notes(request.user, obj):
-            fields = [name for name in fields if name not in NOTE_FIELDS]
+            fields = [name for name in fields if name not in Meeting.confidential_fields]
         return fields
 
 

@@ -210,6 +210,10 @@ class Meeting(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = MeetingQuerySet.as_manager()
 
+    # Read only by those who may read the notes (networks.permissions.can_view_notes); the admin
+    # filters, searches and sorts by them only for those who may read every one.
+    confidential_fields = ("agenda", "notes", "follow_up")
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")

@@ -1,12 +1,15 @@
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Count, F
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from . import permissions
 from .models import (
     District,
     Forum,
@@ -22,6 +25,127 @@ from .personal_data import people_remove, person_export
 admin.site.site_header = _("Local collaboration – administration")
 admin.site.site_title = _("Local collaboration")
 admin.site.index_title = _("Administration")
+
+
+# --- confidential fields ------------------------------------------------------------------
+
+
+def confidential_fields(model) -> tuple[str, ...]:
+    """Return the names of `model`'s fields that only some may read (its `confidential_fields`).
+
+    A historical copy made by django-simple-history has its original's.
+    """
+    original = getattr(model, "instance_type", model)
+    return tuple(getattr(original, "confidential_fields", ()))
+
+
+def reaches_confidential(model, path: str) -> bool:
+    """Return whether a lookup, search or ordering `path` from `model` reaches such a field.
+
+    E.g. "notes__regex" on a meeting, "meetings__notes__icontains" on a group, "-agenda".
+    """
+    for part in path.lstrip("-^=@").split(LOOKUP_SEP):
+        if part in confidential_fields(model):
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if field.related_model is None:
+            return False  # a plain field: what follows are transforms and lookups
+        model = field.related_model
+    return False
+
+
+def paths_of(item) -> list[str]:
+    """Return the field paths an ordering, list filter or search field names.
+
+    A string is a path; (path, filter class) a list filter on it; an expression such as
+    Lower("notes").desc() names the paths of the F()s inside it.
+    """
+    if isinstance(item, str):
+        return [item]
+    if isinstance(item, list | tuple):
+        return paths_of(item[0])
+    if isinstance(item, F):
+        return [item.name]
+    sources = getattr(item, "get_source_expressions", list)()
+    return [path for source in sources for path in paths_of(source)]
+
+
+class SortableOnlyChangeList(ChangeList):
+    """Sort only by the columns the admin lets this user sort (its sortable_by).
+
+    Django sorts by any column with an ordering field when asked with ?o=, whatever
+    sortable_by says; that only hides the column's sorting link.
+    """
+
+    def get_ordering_field(self, field_name):
+        if field_name not in self.sortable_by:
+            return None
+        return super().get_ordering_field(field_name)
+
+
+class ConfidentialFieldsAdmin:
+    """Never filter, search or sort by a confidential field for those who may not read them all.
+
+    Whether a row is listed, found or sorted first answers a question about the text it was
+    tested on, and enough such questions spell the text out.
+    Those who may read every such text (permissions.can_search_confidential_text) keep all;
+    for anyone else a lookup in the address that reaches one is refused (Django answers 400),
+    and the search fields, list filters, columns and orderings that reach one are left out.
+    """
+
+    def hides_confidential(self, request) -> bool:
+        return not permissions.can_search_confidential_text(request.user)
+
+    def without_confidential(self, request, items) -> list:
+        """Return `items` (paths, filters, orderings) less those that reach a confidential field."""
+        if not self.hides_confidential(request):
+            return list(items)
+        return [
+            item
+            for item in items
+            if not any(reaches_confidential(self.model, path) for path in paths_of(item))
+        ]
+
+    def lookup_allowed(self, lookup, value, request):
+        if self.hides_confidential(request) and reaches_confidential(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        return self.without_confidential(request, super().get_search_fields(request))
+
+    def get_list_filter(self, request):
+        return self.without_confidential(request, super().get_list_filter(request))
+
+    def get_list_display(self, request):
+        return self.without_confidential(request, super().get_list_display(request))
+
+    def get_ordering(self, request):
+        # An empty ordering would fall back to the admin's or the model's own, unfiltered.
+        ordering = super().get_ordering(request) or self.model._meta.ordering
+        return self.without_confidential(request, ordering) or ["-pk"]
+
+    def get_sortable_by(self, request):
+        return [
+            column
+            for column in super().get_sortable_by(request)
+            if self.without_confidential(request, [self.column_ordering(column)])
+        ]
+
+    def column_ordering(self, column):
+        """Return what a list_display column sorts by: its ordering field, or itself."""
+        attribute = column
+        if isinstance(column, str):
+            attribute = getattr(self, column, getattr(self.model, column, None))
+        attribute = getattr(attribute, "fget", attribute)  # a property sorts by its getter's
+        ordering = getattr(attribute, "admin_order_field", None)
+        return ordering if ordering is not None else (column if isinstance(column, str) else "")
+
+    def get_changelist(self, request, **kwargs):
+        return SortableOnlyChangeList
 
 
 @admin.register(Municipality)

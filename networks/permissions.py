@@ -3,8 +3,11 @@
 Roles:
 - administrator: a superuser; everything.
 - network developer (verksamhetsutvecklare): all groups, forums and joint meetings; all notes.
-- head of administration (förvaltningschef): reads all meetings and public and internal notes,
-  changes nothing. Restricted notes stay with the group's coordinators and the network developer.
+- head of administration (förvaltningschef): reads all meetings and public and internal notes;
+  asks for the annual report and the calendar as PDF and publishes the annual report (the
+  decision document they take to the board); changes nothing else. Restricted notes, with their
+  meetings' agendas and follow-up points, stay with the group's coordinators and the network
+  developer.
 - coordinator: a person who is convener or contact person of a group; works on those groups only.
 - anyone else, logged in or not: what is public.
 """
@@ -132,6 +135,15 @@ def can_view_notes(user, meeting) -> bool:
         return is_staff_role(user)
     # Restricted: the group's own coordinators and those who manage everything.
     return can_edit_meeting(user, meeting)
+
+
+def can_search_confidential_text(user) -> bool:
+    """Return whether the user may filter, search and sort by the texts only some may read.
+
+    Those are a model's `confidential_fields` (a meeting's agenda, notes and follow-up). Which
+    rows a filter keeps tells what the texts say, so only those who may read every one may.
+    """
+    return manages_everything(user)
 
 
 def can_view_history(user) -> bool:

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from networks import permissions
+
 from .jobs import report_job_delete, report_publish
 from .models import AnnualReportText, KindReportText, ReportJob
 
@@ -74,7 +76,11 @@ class ReportJobAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Publish the selected annual reports"))
+    def has_publish_permission(self, request):
+        # Who publishes is the permissions module's to say, here as on the report pages.
+        return permissions.can_publish_reports(request.user)
+
+    @admin.action(description=_("Publish the selected annual reports"), permissions=["publish"])
     def publish(self, request, queryset):
         done = 0
         for job in queryset:
@@ -89,7 +95,10 @@ class ReportJobAdmin(admin.ModelAdmin):
                 ngettext("%(n)d report published.", "%(n)d reports published.", done) % {"n": done},
             )
 
-    @admin.action(description=_("Withdraw the selected reports from the public pages"))
+    @admin.action(
+        description=_("Withdraw the selected reports from the public pages"),
+        permissions=["publish"],
+    )
     def unpublish(self, request, queryset):
         for job in queryset:
             report_publish(job=job, published=False)

@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from networks.permissions import Role
@@ -210,6 +212,36 @@ def test_a_calendar_is_never_public(client, fake_pdf):
     assert not job.is_published
     staff.logout()
     assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 302
+
+
+def test_the_admin_lets_publish_whom_the_report_pages_let(client, fake_pdf):
+    """The admin's publish actions ask the permissions module, as the report page does: the head
+    of administration publishes there too; a staff account with only Django's permissions on
+    report jobs is not offered them and publishes nothing."""
+    job = done_job()
+    url = reverse("admin:reports_reportjob_changelist")
+    publish = {"action": "publish", "_selected_action": [job.pk]}
+    clerk = get_user_model().objects.create_user("clerk", password="pw", is_staff=True)
+    clerk.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_reportjob", "change_reportjob"])
+    )
+    client_for(client, clerk)
+    assert "publish" not in offered_actions(client.get(url))
+    client.post(url, publish)
+    job.refresh_from_db()
+    assert not job.is_published
+
+    client_for(client, user_with_role(Role.HEAD_OF_ADMINISTRATION))
+    assert "publish" in offered_actions(client.get(url))
+    client.post(url, publish)
+    job.refresh_from_db()
+    assert job.is_published
+
+
+def offered_actions(response) -> list[str]:
+    """Return the names of the actions an admin list offers (none: no action form)."""
+    form = response.context["action_form"]
+    return [name for name, _label in form.fields["action"].choices] if form else []
 
 
 def test_the_network_developer_writes_the_narrative(client):
