@@ -192,7 +192,13 @@ class NetworkKindAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(group_count=Count("groups"))
+        # The count's GROUP BY drops the model's ordering; the autocomplete pages need one.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(group_count=Count("groups"))
+            .order_by(*NetworkKind._meta.ordering)
+        )
 
     @admin.display(description=_("groups"), ordering="group_count")
     def group_count(self, kind):
