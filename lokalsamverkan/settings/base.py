@@ -100,12 +100,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one user name from one address, that
-# pair may not log in for AXES_COOLOFF_TIME (a guesser is slowed down; the real user elsewhere
-# and other users at the same address are not locked out). A successful login clears the count.
+# pair may not log in for AXES_COOLOFF_TIME after the last of them (a guesser is slowed down; the
+# real user elsewhere and other users at the same address are not locked out). A successful
+# login clears the count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out are refused without being counted: otherwise each one would
+# restart the pause, and anyone at the victim's address could keep them out for good.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, so the
