@@ -37,7 +37,9 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BODY_SIZE:
             return HttpResponse(
-                _("The request is too large."), status=413, content_type="text/plain"
+                _("The request is too large."),
+                status=413,
+                content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
 

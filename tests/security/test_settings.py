@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.factories.networks import NetworkGroupFactory
+from tests.text import sv
 
 from .conftest import production_env
 
@@ -147,11 +148,14 @@ def test_a_form_post_with_too_many_fields_is_refused(client):
 
 
 def test_a_request_body_over_eight_megabytes_is_refused_with_413(client):
-    """A body too large even with a 5 MB receipt in it is refused before it is read."""
+    """A body too large even with a 5 MB receipt in it is refused before it is read, in Swedish
+    that arrives as Swedish (the charset is declared)."""
     response = client.post(
         reverse("login"), b"x" * (8 * 1024 * 1024 + 1), content_type="application/octet-stream"
     )
     assert response.status_code == 413
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode(response.charset) == sv("The request is too large.")
 
 
 def test_a_receipt_of_five_megabytes_fits_the_limits():
