@@ -2,17 +2,21 @@
 
 - `RequestSizeLimitMiddleware` refuses a body larger than MAX_REQUEST_BODY_SIZE before anything
   reads it (Django's own limits leave file uploads unbounded).
+- `RequestCharsetMiddleware` refuses (400) a request that declares another charset than UTF-8:
+  Django would read the address and a form in it.
 - `SessionTimeoutMiddleware` logs a user out after SESSION_IDLE_TIMEOUT seconds without a
   request, and SESSION_COOKIE_AGE seconds after logging in, whatever they do.
 - `client_ip` is the address django-axes counts failed logins by: behind TRUSTED_PROXY_COUNT
   proxies, the address the outermost trusted proxy saw.
 """
 
+import codecs
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import BadRequest
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -42,6 +46,33 @@ class RequestSizeLimitMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class RequestCharsetMiddleware:
+    """Refuse a request whose Content-Type declares a charset other than UTF-8.
+
+    Django decodes the query string and a form with the declared charset: in UTF-16 or UTF-7
+    every parameter reads as something else, and a form in any charset but UTF-8 is refused
+    only once a view (or the CSRF check) reads it. Browsers send UTF-8, so refuse the rest
+    before anything reads the request; handler400 renders the page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        charset = request.content_params.get("charset")
+        if charset is not None and not names_utf8(charset):
+            raise BadRequest(f"Declared charset {charset[:40]!r} is not UTF-8.")
+        return self.get_response(request)
+
+
+def names_utf8(charset: str) -> bool:
+    """Return whether `charset` is a name Python knows for UTF-8 ("UTF-8", "utf8", …)."""
+    try:
+        return codecs.lookup(charset).name == "utf-8"
+    except (LookupError, ValueError):  # unknown, or a name with a null character
+        return False
 
 
 class SessionTimeoutMiddleware:
