@@ -8,6 +8,8 @@
   request, and SESSION_COOKIE_AGE seconds after logging in, whatever they do.
 - `client_ip` is the address django-axes counts failed logins by: behind TRUSTED_PROXY_COUNT
   proxies, the address the outermost trusted proxy saw.
+- `within_rate_limit` counts uses of something per fixed window in the cache (the password-reset
+  mails, core/accounts.py).
 """
 
 import codecs
@@ -16,6 +18,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -121,3 +124,19 @@ def client_ip(request) -> str:
     if len(forwarded) < count:
         return remote
     return forwarded[-count]
+
+
+def within_rate_limit(name: str, limit: int, window: int) -> bool:
+    """Count one use of `name` in the current window of `window` seconds; return whether it is
+    at most the `limit`th there.
+
+    The windows are fixed (aligned to the clock) and counted in the cache, which all processes
+    share when it is Redis. While the cache is down every use counts as the first: the portal
+    limits nothing rather than refuses everything.
+    """
+    key = f"rate:{name}:{int(time.time()) // window}"
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # the key expired just now, or the cache is down
+        return True

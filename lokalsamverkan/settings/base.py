@@ -122,6 +122,13 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # deletes it.
 LOGIN_LOG_RETENTION_DAYS = env.int("LOGIN_LOG_RETENTION_DAYS", default=90)
 
+# Password-reset mails: at most this many requests for one address (in any case), and from one
+# client address, in a fixed window of an hour; past that the page answers the same and sends
+# nothing (core/accounts.py).
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
+PASSWORD_RESET_MAILS_PER_CLIENT = env.int("PASSWORD_RESET_MAILS_PER_CLIENT", default=10)
+PASSWORD_RESET_LIMIT_WINDOW = 60 * 60
+
 # A login lasts at most 8 hours, and ends after 2 hours without a request
 # (core.security.SessionTimeoutMiddleware) or when the browser is closed.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
