@@ -2,17 +2,24 @@
 
 - `RequestSizeLimitMiddleware` refuses a body larger than MAX_REQUEST_BODY_SIZE before anything
   reads it (Django's own limits leave file uploads unbounded).
+- `RequestCharsetMiddleware` refuses (400) a request that declares another charset than UTF-8:
+  Django would read the address and a form in it.
 - `SessionTimeoutMiddleware` logs a user out after SESSION_IDLE_TIMEOUT seconds without a
   request, and SESSION_COOKIE_AGE seconds after logging in, whatever they do.
 - `client_ip` is the address django-axes counts failed logins by: behind TRUSTED_PROXY_COUNT
   proxies, the address the outermost trusted proxy saw.
+- `within_rate_limit` counts uses of something per fixed window in the cache (the password-reset
+  mails, core/accounts.py).
 """
 
+import codecs
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -37,9 +44,38 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BODY_SIZE:
             return HttpResponse(
-                _("The request is too large."), status=413, content_type="text/plain"
+                _("The request is too large."),
+                status=413,
+                content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class RequestCharsetMiddleware:
+    """Refuse a request whose Content-Type declares a charset other than UTF-8.
+
+    Django decodes the query string and a form with the declared charset: in UTF-16 or UTF-7
+    every parameter reads as something else, and a form in any charset but UTF-8 is refused
+    only once a view (or the CSRF check) reads it. Browsers send UTF-8, so refuse the rest
+    before anything reads the request; handler400 renders the page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        charset = request.content_params.get("charset")
+        if charset is not None and not names_utf8(charset):
+            raise BadRequest(f"Declared charset {charset[:40]!r} is not UTF-8.")
+        return self.get_response(request)
+
+
+def names_utf8(charset: str) -> bool:
+    """Return whether `charset` is a name Python knows for UTF-8 ("UTF-8", "utf8", …)."""
+    try:
+        return codecs.lookup(charset).name == "utf-8"
+    except (LookupError, ValueError):  # unknown, or a name with a null character
+        return False
 
 
 class SessionTimeoutMiddleware:
@@ -88,3 +124,19 @@ def client_ip(request) -> str:
     if len(forwarded) < count:
         return remote
     return forwarded[-count]
+
+
+def within_rate_limit(name: str, limit: int, window: int) -> bool:
+    """Count one use of `name` in the current window of `window` seconds; return whether it is
+    at most the `limit`th there.
+
+    The windows are fixed (aligned to the clock) and counted in the cache, which all processes
+    share when it is Redis. While the cache is down every use counts as the first: the portal
+    limits nothing rather than refuses everything.
+    """
+    key = f"rate:{name}:{int(time.time()) // window}"
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # the key expired just now, or the cache is down
+        return True

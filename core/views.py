@@ -1,9 +1,13 @@
-"""The pieces every app's views share: the 403 page, guards, service errors next to fields.
+"""The pieces every app's views share: the error pages, guards, service errors next to fields.
 
 A view refuses by raising `PermissionDenied(message)`: Django hands the exception to
 `permission_denied` (handler403 in lokalsamverkan/urls.py), which renders the Swedish 403 page
 saying why. A rule about the user alone is a decorator, `@allowed(test, message)`; a rule about
 an object the view has loaded is one line, `if not …: raise PermissionDenied(message)`.
+
+The error pages (handler400, handler403, handler404, handler500) never read the request's body:
+Django's own ones check CSRF again, which reads a form again, so a form Django could not read
+made its error page fail too and the answer was a bare 500.
 """
 
 import functools
@@ -12,14 +16,31 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.http import require_http_methods
+
+
+def bad_request(request, exception=None):
+    """Render the Swedish 400 page (a request the portal cannot read; the reason is logged)."""
+    return render(request, "400.html", status=400)
 
 
 def permission_denied(request, exception=None):
     """Render the Swedish 403 page, with the refusal's reason when the view gave one."""
     message = exception.args[0] if exception is not None and exception.args else None
     return render(request, "403.html", {"message": message}, status=403)
+
+
+def page_not_found(request, exception=None):
+    """Render the Swedish 404 page."""
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Render the 500 page, which needs nothing from the request that failed."""
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 def allowed(test: Callable, message, *, methods: list[str] | None = None):

@@ -1,11 +1,14 @@
 """Login, logout, password change and password reset, at Swedish addresses under /konto/.
 
-Django's own views with the Swedish templates in templates/registration/. The URL names are
-Django's, which its views reverse (e.g. "password_reset_done").
+Django's own views with the Swedish templates in templates/registration/, except the password
+reset, which core/accounts.py limits. The URL names are Django's, which its views reverse (e.g.
+"password_reset_done").
 """
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from core.accounts import PasswordResetView
 
 urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -16,7 +19,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("aterstall/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("aterstall/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "aterstall/skickat/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the request (the CSRF check reads a form once every middleware
+    # has let the request through).
+    "core.security.RequestCharsetMiddleware",
     "core.security.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -100,12 +103,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one user name from one address, that
-# pair may not log in for AXES_COOLOFF_TIME (a guesser is slowed down; the real user elsewhere
-# and other users at the same address are not locked out). A successful login clears the count.
+# pair may not log in for AXES_COOLOFF_TIME after the last of them (a guesser is slowed down; the
+# real user elsewhere and other users at the same address are not locked out). A successful
+# login clears the count.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out are refused without being counted: otherwise each one would
+# restart the pause, and anyone at the victim's address could keep them out for good.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, so the
@@ -114,6 +121,13 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # The login log (django-axes' AccessLog) is kept this long, then the nightly housekeeping
 # deletes it.
 LOGIN_LOG_RETENTION_DAYS = env.int("LOGIN_LOG_RETENTION_DAYS", default=90)
+
+# Password-reset mails: at most this many requests for one address (in any case), and from one
+# client address, in a fixed window of an hour; past that the page answers the same and sends
+# nothing (core/accounts.py).
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
+PASSWORD_RESET_MAILS_PER_CLIENT = env.int("PASSWORD_RESET_MAILS_PER_CLIENT", default=10)
+PASSWORD_RESET_LIMIT_WINDOW = 60 * 60
 
 # A login lasts at most 8 hours, and ends after 2 hours without a request
 # (core.security.SessionTimeoutMiddleware) or when the browser is closed.

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.factories.networks import MunicipalityFactory, NetworkKindFactory
+from tests.text import sv
 
 from .conftest import Gunicorn, production_env, served_database_url
 
@@ -74,6 +75,34 @@ def test_login_cookies_are_secure_and_hidden_from_scripts(server):
     cookie = headers["Set-Cookie"]
     assert cookie.startswith("csrftoken=")
     assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_a_form_in_another_charset_than_utf8_gets_the_400_page(server):
+    """A login form declaring UTF-16, UTF-32, UTF-7, "utf8" or no real charset, with a valid
+    CSRF cookie and token, gets the Swedish 400 page (not a bare 500: the error pages once read
+    the form again)."""
+    _, headers, body = server.request("/konto/logga-in/", headers=HTTPS)
+    cookie = headers["Set-Cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+    form = {
+        **HTTPS,
+        "Cookie": cookie,
+        "Referer": "https://127.0.0.1/konto/logga-in/",
+    }
+    for charset in ("utf-16", "utf-32", "utf-7", "utf8", "x-nonsense"):
+        status, headers, body = server.request(
+            "/konto/logga-in/",
+            method="POST",
+            headers={
+                **form,
+                "Content-Type": f"application/x-www-form-urlencoded; charset={charset}",
+            },
+            body=f"csrfmiddlewaretoken={token}&username=a&password=b".encode(),
+        )
+        assert status == 400, charset
+        page = body.decode()
+        assert '<html lang="sv"' in page and sv("The request could not be read") in page
+        assert "Content-Security-Policy" in headers
 
 
 def test_gunicorn_refuses_an_overlong_request_line(server):

@@ -1,5 +1,6 @@
 """Logins: lockout after repeated failures (django-axes), sessions that end, a fresh session key."""
 
+import datetime
 import time
 
 import pytest
@@ -72,6 +73,27 @@ def test_the_lockout_ends_after_the_cool_off(client, user):
         log_in(client, "fel")
     assert log_in(client, PASSWORD).status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(minutes=16))
+    assert log_in(client, PASSWORD).status_code == 302
+
+
+def test_attempts_during_the_lockout_do_not_prolong_it(client, user, settings):
+    """Trying again and again while locked out (wrong or right password) ends no later.
+
+    Otherwise anyone at the victim's address could keep them locked out for good.
+    """
+    cool_off = 2.0
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(seconds=cool_off)
+    for _ in range(5):
+        log_in(client, "fel")
+    locked_at = time.monotonic()
+    attempts = 0
+    while time.monotonic() - locked_at < cool_off - 0.3:
+        password = PASSWORD if attempts % 2 else "fel"
+        assert log_in(client, password).status_code == 429
+        attempts += 1
+        time.sleep(0.1)
+    assert attempts >= 5
+    time.sleep(max(0.0, locked_at + cool_off + 0.3 - time.monotonic()))
     assert log_in(client, PASSWORD).status_code == 302
 
 

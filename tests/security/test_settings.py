@@ -1,4 +1,5 @@
-"""Production settings: check --deploy clean, no default secrets, headers, limits, cache, logs."""
+"""Production settings: check --deploy clean, no default secrets, headers, limits, error pages,
+cache, logs."""
 
 import json
 import re
@@ -8,9 +9,11 @@ import sys
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories.networks import NetworkGroupFactory
+from tests.text import sv
 
 from .conftest import production_env
 
@@ -147,11 +150,58 @@ def test_a_form_post_with_too_many_fields_is_refused(client):
 
 
 def test_a_request_body_over_eight_megabytes_is_refused_with_413(client):
-    """A body too large even with a 5 MB receipt in it is refused before it is read."""
+    """A body too large even with a 5 MB receipt in it is refused before it is read, in Swedish
+    that arrives as Swedish (the charset is declared)."""
     response = client.post(
         reverse("login"), b"x" * (8 * 1024 * 1024 + 1), content_type="application/octet-stream"
     )
     assert response.status_code == 413
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode(response.charset) == sv("The request is too large.")
+
+
+def post_form(path: str, charset: str):
+    """POST a login form that declares `charset`, with the CSRF check on, as browsers meet it."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("login"))
+    token = client.cookies["csrftoken"].value
+    body = f"username=a&password=b&csrfmiddlewaretoken={token}".encode()
+    content_type = f"application/x-www-form-urlencoded; charset={charset}"
+    return client.generic("POST", path, body, content_type=content_type)
+
+
+def assert_portal_page(response, status: int, title: str):
+    assert response.status_code == status
+    page = response.content.decode()
+    assert '<html lang="sv"' in page
+    assert sv(title) in page
+
+
+@pytest.mark.parametrize(
+    "charset", ["utf-16", "utf-32", "UTF-16LE", "utf-7", "latin-1", "x-nonsense"]
+)
+def test_a_request_declaring_a_charset_other_than_utf8_gets_the_400_page(charset):
+    """Forms and addresses are read as UTF-8 only: any other declared charset is a 400."""
+    assert_portal_page(post_form(reverse("login"), charset), 400, "The request could not be read")
+    response = Client().get(
+        reverse("meetings:meeting_list"), {"q": "a"}, CONTENT_TYPE=f"text/plain; charset={charset}"
+    )
+    assert_portal_page(response, 400, "The request could not be read")
+
+
+def test_a_form_declaring_utf8_is_read_as_usual():
+    """UTF-8, declared as browsers and libraries spell it, is simply read."""
+    for charset in ("utf-8", "UTF-8"):
+        response = post_form(reverse("login"), charset)
+        assert response.status_code == 200
+        assert response.context["form"].data["username"] == "a"
+
+
+def test_the_error_pages_never_read_the_request_again():
+    """Django refuses a form in "utf8" (UTF-8 by another name) while checking CSRF; the 400
+    and 404 pages must not read that form once more, or they fail too (a bare 500)."""
+    assert_portal_page(post_form(reverse("login"), "utf8"), 400, "The request could not be read")
+    assert_portal_page(post_form("/finns-inte/", "utf8"), 404, "Page not found")
 
 
 def test_a_receipt_of_five_megabytes_fits_the_limits():
