@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 
@@ -31,6 +32,17 @@ def permission_denied(request, exception=None):
     """Render the Swedish 403 page, with the refusal's reason when the view gave one."""
     message = exception.args[0] if exception is not None and exception.args else None
     return render(request, "403.html", {"message": message}, status=403)
+
+
+CSRF_REFUSED = gettext_lazy(
+    "The form could not be accepted: it may have expired, or it was not sent from this site. "
+    "Go back, reload the page and send the form again."
+)
+
+
+def csrf_failure(request, reason=""):
+    """Render the Swedish 403 page for a form the CSRF check refused (CSRF_FAILURE_VIEW)."""
+    return permission_denied(request, PermissionDenied(CSRF_REFUSED))
 
 
 def page_not_found(request, exception=None):

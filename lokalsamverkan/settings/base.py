@@ -137,6 +137,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# A form refused by the CSRF check gets the portal's Swedish 403 page, saying what to do.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "meetings:my_networks"
 LOGOUT_REDIRECT_URL = "portal:overview"

@@ -179,3 +179,18 @@ def test_the_address_behind_trusted_proxies_is_the_one_counted(rf, settings):
     assert client_ip(request) == "10.0.0.2"
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.9"
+
+
+def test_a_form_the_csrf_check_refuses_gets_the_swedish_403_page(db):
+    """A login form without its CSRF token is refused on the portal's page, saying what to do."""
+    from django.test import Client
+
+    from core.views import CSRF_REFUSED
+
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("login"), {"username": "x", "password": "y"}
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'lang="sv"' in page
+    assert sv(CSRF_REFUSED) in page
