@@ -28,6 +28,7 @@ from core.years import FIRST_YEAR, LAST_YEAR
 from meetings.models import Activity
 from networks import permissions
 from networks.models import NetworkGroup
+from submissions.forms import SubmittedOnce
 
 from .forms_fields import MoneyField
 from .models import (
@@ -75,7 +76,7 @@ def _group_field(form, user, current, refused):
         form.initial.setdefault("group", field.queryset[0].pk)
 
 
-class ExpenseForm(forms.ModelForm):
+class ExpenseForm(SubmittedOnce, forms.ModelForm):
     """Record or change an expense of a group: the date decides the budget year."""
 
     amount = money_field(_("Amount"), help_text=_("In kronor, e.g. 1 250 or 1 250,50."))
@@ -169,7 +170,7 @@ class ExpenseForm(forms.ModelForm):
         return values
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(SubmittedOnce, forms.Form):
     """Apply for pooled funds for a group: how much, for what, and when."""
 
     budget_year = forms.ModelChoiceField(

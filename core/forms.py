@@ -62,6 +62,8 @@ def form_layout(*parts) -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     helper.layout = Layout(*parts)
+    # A hidden field is no part of the layout one reads (a form's one-time key): render it anyway.
+    helper.render_hidden_fields = True
     return helper
 
 

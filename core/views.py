@@ -104,10 +104,16 @@ def posted(request, *, files=False) -> tuple:
 
 
 def form_for_user(request, form_class, *, files=False, **kwargs):
-    """Return `form_class` for the logged-in user, bound to what was posted; `?group=<id>` in
-    the address preselects that group (a link from a group's own page)."""
+    """Return the form that creates something for the logged-in user, bound to what was
+    posted; `?group=<id>` in the address preselects that group (a link from a group's own page).
+
+    The form is built for the request (`request=`): every form that creates something mixes
+    in submissions.forms.SubmittedOnce (one without it cannot be built here), so it is saved
+    once per rendered form, whatever the browser sends again.
+    """
     return form_class(
         *posted(request, files=files),
+        request=request,
         user=request.user,
         preselect_group=int_or_none(request.GET.get("group")),
         **kwargs,
@@ -119,9 +125,19 @@ def saved(form, write: Callable, *, field_for=None):
 
     Return None when there is nothing valid to write, or when the service refused: then its
     errors stand next to the form's fields (`field_for` as in `add_service_errors`), and
-    nothing was saved.
+    nothing was saved. A form with a `once(attempt)` method (submissions.forms.SubmittedOnce)
+    runs the attempt through it: at most once per rendered form, in one transaction with the
+    claim of the form's key; sent again, it returns what the first sending wrote.
     """
-    if not (form.is_bound and form.is_valid()):
+    if not form.is_bound:
+        return None
+    attempt = functools.partial(_valid_write, form, write, field_for)
+    once = getattr(form, "once", None)
+    return once(attempt) if once is not None else attempt()
+
+
+def _valid_write(form, write: Callable, field_for):
+    if not form.is_valid():
         return None
     try:
         return write()

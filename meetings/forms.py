@@ -28,6 +28,7 @@ from core.forms import (
 )
 from networks import permissions
 from networks.models import Forum, NetworkKind
+from submissions.forms import SubmittedOnce
 
 from .models import (
     LACKING_NOTES,
@@ -165,7 +166,7 @@ class OwnerFormMixin:
             self._errors.pop(NON_FIELD_ERRORS, None)
 
 
-class MeetingForm(OwnerFormMixin, forms.ModelForm):
+class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
     """Create or change a meeting: plan it ahead, or log it right after it was held."""
 
     class Meta:
@@ -262,7 +263,7 @@ class MeetingForm(OwnerFormMixin, forms.ModelForm):
         return values
 
 
-class MeetingSeriesForm(OwnerFormMixin, forms.ModelForm):
+class MeetingSeriesForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
     """Plan a series: from a first date to a last one, every N weeks, the same time and place."""
 
     first = forms.DateField(
@@ -301,10 +302,7 @@ class MeetingSeriesForm(OwnerFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._setup_owner(user, None, preselect_group)
         self.fields["type"].choices = capitalised(self.fields["type"].choices)
-        self.fields = {
-            name: self.fields[name]
-            for name in ("owner", "first", "last", "every_weeks", *self.Meta.fields)
-        }
+        self.order_fields(("owner", "first", "last", "every_weeks", *self.Meta.fields))
         self.helper = form_layout(
             Fieldset(_("Whose meetings and when"), "owner", "first", "last", "every_weeks"),
             Fieldset(
@@ -339,7 +337,7 @@ class MeetingSeriesForm(OwnerFormMixin, forms.ModelForm):
         return values
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(SubmittedOnce, forms.ModelForm):
     """Create or change an activity: an activity day, a safety walk, a citizen dialogue …"""
 
     class Meta:

@@ -4,7 +4,9 @@
 - failed logins older than the lockout cool-off go, and the login log after
   LOGIN_LOG_RETENTION_DAYS;
 - report files that no report job refers to any more (left by a deleted job or a worker
-  killed while writing) go after a day. Files of existing jobs, published or not, stay.
+  killed while writing) go after a day. Files of existing jobs, published or not, stay;
+- the one-time keys of sent forms go after submissions.services.KEPT_FOR (a form sent again
+  after that long would save again).
 """
 
 import datetime
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from reports.files import orphan_report_files_delete
+from submissions.services import old_form_submissions_delete
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ def housekeeping_run(*, now: datetime.datetime | None = None) -> dict:
         "login_log": AccessLog.objects.filter(attempt_time__lt=log_cutoff).delete()[0]
         + AccessFailureLog.objects.filter(attempt_time__lt=log_cutoff).delete()[0],
         "report_files": orphan_report_files_delete(now=now),
+        "form_keys": old_form_submissions_delete(now=now),
     }
     logger.info("Housekeeping done: %s", summary)
     return summary

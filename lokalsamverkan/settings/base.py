@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "core",
+    "submissions",
     "networks",
     "meetings",
     "budget",

@@ -18,6 +18,7 @@ from tests.factories.networks import (
     NetworkGroupFactory,
     NetworkKindFactory,
 )
+from tests.submitted import fresh_key
 from tests.text import sv
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,7 @@ def field_error(html, field):
 
 def application_data(setting, **changes):
     data = {
+        **fresh_key(),
         "budget_year": setting["year"].pk,
         "group": setting["hassleholmen"].pk,
         "amount_requested": "15 000",

@@ -27,6 +27,7 @@ from tests.factories.budget import (
     pdf_bytes,
 )
 from tests.factories.networks import MunicipalityFactory, NetworkGroupFactory
+from tests.submitted import fresh_key
 from tests.text import sv
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,7 @@ def record_expense(client, world):
     response = client.post(
         reverse("budget:expense_create"),
         {
+            **fresh_key(),
             "group": world["group_a"].pk,
             "date": timezone.localdate().isoformat(),
             "amount": "700",
@@ -138,6 +140,7 @@ def apply(client, world):
     response = client.post(
         reverse("budget:application_create"),
         {
+            **fresh_key(),
             "budget_year": world["year"].pk,
             "group": world["group_a"].pk,
             "amount_requested": "3 000",

@@ -34,6 +34,7 @@ from tests.factories.networks import (
     NetworkGroupFactory,
     NetworkKindFactory,
 )
+from tests.submitted import fresh_key
 from tests.text import error_codes, sv
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,7 @@ def stored_files(path=""):
 
 def expense_data(group, **changes):
     data = {
+        **fresh_key(),
         "group": group.pk,
         "date": timezone.localdate().isoformat(),
         "amount": "1 250",

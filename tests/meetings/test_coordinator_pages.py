@@ -24,6 +24,7 @@ from tests.factories.networks import (
     NetworkKindFactory,
     OrganisationFactory,
 )
+from tests.submitted import fresh_key
 from tests.text import sv
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,7 @@ def this_term(today):
 
 def held_meeting_data(group, **changes):
     data = {
+        **fresh_key(),
         "owner": f"group:{group.pk}",
         "status": "held",
         "date": datetime.date.today().isoformat(),
@@ -221,6 +223,7 @@ def test_series_plans_every_third_thursday_and_each_is_edited_alone(client, sett
     response = client.post(
         reverse("meetings:meeting_series_create"),
         {
+            **fresh_key(),
             "owner": f"group:{setting['boda'].pk}",
             "first": "2017-01-05",
             "last": "2017-06-30",
@@ -261,6 +264,7 @@ def test_series_with_last_before_first_is_refused(client, setting):
     response = client.post(
         reverse("meetings:meeting_series_create"),
         {
+            **fresh_key(),
             "owner": f"group:{setting['boda'].pk}",
             "first": "2017-06-01",
             "last": "2017-01-05",
@@ -405,6 +409,7 @@ def test_coordinator_records_an_activity_day_over_two_days(client, setting):
     response = client.post(
         reverse("meetings:activity_create"),
         {
+            **fresh_key(),
             "type": ActivityType.ACTIVITY_DAY,
             "name": "Aktivitetsdag på Hässleholmen",
             "group": setting["boda"].pk,
@@ -430,6 +435,7 @@ def test_citizen_dialogue_needs_a_theme(client, setting):
     response = client.post(
         reverse("meetings:activity_create"),
         {
+            **fresh_key(),
             "type": ActivityType.CITIZEN_DIALOGUE,
             "group": setting["boda"].pk,
             "area": "Boda",

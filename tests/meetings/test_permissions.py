@@ -17,6 +17,7 @@ from networks.permissions import Role
 from tests.factories.accounts import coordinator_of, user_with_role
 from tests.factories.meetings import ActivityFactory, MeetingFactory
 from tests.factories.networks import MunicipalityFactory, NetworkGroupFactory, NetworkKindFactory
+from tests.submitted import fresh_key
 from tests.text import sv
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,7 @@ def write_outcome(response, happened):
 
 def meeting_post_data(meeting, **changes):
     data = {
+        **fresh_key(),
         "owner": f"group:{meeting.group_id}",
         "status": meeting.status,
         "date": meeting.date.isoformat(),
@@ -125,6 +127,7 @@ def meeting_post_data(meeting, **changes):
 
 def activity_post_data(activity, **changes):
     data = {
+        **fresh_key(),
         "type": activity.type,
         "name": activity.name,
         "group": activity.group_id,

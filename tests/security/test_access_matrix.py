@@ -53,6 +53,7 @@ from tests.factories.networks import (
     OrganisationFactory,
     PersonFactory,
 )
+from tests.submitted import fresh_key
 
 pytestmark = pytest.mark.django_db
 
@@ -498,15 +499,17 @@ def post_cases(world):
     # fmt: off
     #        anonymous coord A coord B developer head admin   (None: allowed)
     return [
-        ("meetings:meeting_create", url("meetings:meeting_create"), meeting_data,
+        ("meetings:meeting_create", url("meetings:meeting_create"), {**fresh_key(), **meeting_data},
          (L, None, 200, None, 403, None), "coordinator_a"),
-        ("meetings:meeting_series_create", url("meetings:meeting_series_create"), series_data,
+        ("meetings:meeting_series_create", url("meetings:meeting_series_create"),
+         {**fresh_key(), **series_data},
          (L, None, 200, None, 403, None), "coordinator_a"),
         ("meetings:meeting_edit", url("meetings:meeting_edit", kwargs={"pk": meeting.pk}),
          meeting_data, (L, None, 403, None, 403, None), "coordinator_a"),
         ("meetings:meeting_cancel", url("meetings:meeting_cancel", kwargs={"pk": meeting.pk}),
          {}, (L, None, 403, None, 403, None), "coordinator_a"),
-        ("meetings:activity_create", url("meetings:activity_create"), activity_data,
+        ("meetings:activity_create", url("meetings:activity_create"),
+         {**fresh_key(), **activity_data},
          (L, None, 200, None, 403, None), "coordinator_a"),
         ("meetings:activity_edit", world["activity"].get_absolute_url(), activity_data,
          (L, None, 403, None, 403, None), "coordinator_a"),
@@ -515,14 +518,14 @@ def post_cases(world):
          (L, 403, 403, None, 403, None), "developer"),
         ("budget:year_close", url("budget:year_close", kwargs={"year": today.year}), {},
          (L, 403, 403, None, 403, None), "developer"),
-        ("budget:expense_create", url("budget:expense_create"), expense_data,
+        ("budget:expense_create", url("budget:expense_create"), {**fresh_key(), **expense_data},
          (L, None, 200, None, 403, None), "coordinator_a"),
         ("budget:expense_edit", url("budget:expense_edit", kwargs={"pk": expense.pk}),
          expense_data, (L, None, 404, None, 403, None), "coordinator_a"),
         ("budget:expense_delete", url("budget:expense_delete", kwargs={"pk": expense.pk}), {},
          (L, None, 404, None, 403, None), "coordinator_a"),
         ("budget:application_create", url("budget:application_create"),
-         {"budget_year": world["budget_year"].pk, "group": group_a.pk,
+         {**fresh_key(), "budget_year": world["budget_year"].pk, "group": group_a.pk,
           "amount_requested": "1000", "purpose": "Sommarlovsaktiviteter"},
          (L, None, 200, None, 403, None), "coordinator_a"),
         ("budget:application_detail", world["application"].get_absolute_url(),

@@ -26,6 +26,7 @@ from tests.factories.meetings import MeetingFactory
 from tests.factories.networks import MunicipalityFactory, NetworkGroupFactory, NetworkKindFactory
 from tests.reports.conftest import celery_broker
 from tests.reports.test_worker import redis_problem, redis_url
+from tests.submitted import fresh_key
 from tests.text import sv
 
 from .conftest import Gunicorn, production_env, served_database_url
@@ -79,6 +80,7 @@ def test_with_redis_down_reports_say_so_and_everything_else_works(client, networ
         response = client.post(
             reverse("meetings:meeting_create"),
             {
+                **fresh_key(),
                 "owner": f"group:{group.pk}",
                 "status": "planned",
                 "date": (datetime.date.today() + datetime.timedelta(days=14)).isoformat(),

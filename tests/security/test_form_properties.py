@@ -2,9 +2,10 @@
 
 Hypothesis throws anything at the create and edit views as a coordinator who may use them:
 text in any script, NUL bytes, huge strings, numbers of every size, impossible dates, forged
-choices, missing fields. Whatever comes in, the answer is never a server error; it is either a
-redirect with a complete, valid object saved, or the form again with its errors shown beside
-the fields – and then not one row was added or changed anywhere, related rows included.
+choices, missing fields, a missing or garbled one-time key. Whatever comes in, the answer is
+never a server error; it is either a redirect with a complete, valid object saved, or the
+form again with its errors shown beside the fields – and then not one row was added or
+changed anywhere, related rows included.
 """
 
 import datetime
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from budget.models import Application, Expense
 from meetings.models import Activity, Meeting, MeetingSeries
+from submissions.forms import KEY
 from tests.factories.accounts import coordinator_of
 from tests.factories.budget import (
     BudgetYearFactory,
@@ -35,6 +37,7 @@ from tests.factories.networks import (
     OrganisationFactory,
 )
 from tests.meetings.test_coordinator_pages import field_error
+from tests.submitted import fresh_key
 from tests.text import sv
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +146,7 @@ def world():
 
 def valid_meeting(w):
     return {
+        **fresh_key(),
         "owner": f"group:{w['a']}",
         "status": "planned",
         "date": str(today),
@@ -156,6 +160,7 @@ def valid_meeting(w):
 
 def valid_series(w):
     return {
+        **fresh_key(),
         "owner": f"group:{w['a']}",
         "first": str(today + datetime.timedelta(days=7)),
         "last": str(today + datetime.timedelta(days=28)),
@@ -165,11 +170,18 @@ def valid_series(w):
 
 
 def valid_activity(w):
-    return {"type": "activity_day", "group": str(w["a"]), "area": "Hulta", "start_date": str(today)}
+    return {
+        **fresh_key(),
+        "type": "activity_day",
+        "group": str(w["a"]),
+        "area": "Hulta",
+        "start_date": str(today),
+    }
 
 
 def valid_expense(w):
     return {
+        **fresh_key(),
         "group": str(w["a"]),
         "date": str(today),
         "amount": "100",
@@ -180,6 +192,7 @@ def valid_expense(w):
 
 def valid_application(w):
     return {
+        **fresh_key(),
         "budget_year": str(w["budget_year"]),
         "group": str(w["a"]),
         "amount_requested": "1 000",
@@ -189,6 +202,7 @@ def valid_application(w):
 
 def meeting_fields(w):
     return {
+        KEY: junk,
         "owner": choice(f"group:{w['a']}", f"group:{w['b']}", f"kind:{w['kind']}", "group:x"),
         "status": choice("planned", "held", "cancelled"),
         "date": dates,
@@ -208,6 +222,7 @@ def meeting_fields(w):
 
 def series_fields(w):
     return {
+        KEY: junk,
         "owner": choice(f"group:{w['a']}", f"group:{w['b']}"),
         "first": dates,
         "last": dates,
@@ -223,6 +238,7 @@ def series_fields(w):
 
 def activity_fields(w):
     return {
+        KEY: junk,
         "type": choice("activity_day", "safety_walk", "citizen_dialogue", "general_meeting"),
         "name": texts,
         "group": id_of(w["a"], w["b"]),
@@ -240,6 +256,7 @@ def activity_fields(w):
 
 def expense_fields(w):
     return {
+        KEY: junk,
         "group": id_of(w["a"], w["b"]),
         "date": dates,
         "amount": money,
@@ -254,6 +271,7 @@ def expense_fields(w):
 
 def application_fields(w):
     return {
+        KEY: junk,
         "budget_year": id_of(w["budget_year"]),
         "group": id_of(w["a"], w["b"]),
         "amount_requested": money,
@@ -425,6 +443,7 @@ def test_property_data_can_succeed(client, world):
     client.force_login(world["user"])
     before = Meeting.objects.count()
     post = {
+        **fresh_key(),
         "owner": f"group:{world['a']}",
         "status": "planned",
         "date": str(timezone.localdate()),

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
@@ -15,8 +16,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from networks.permissions import Role
 from portal.tasks import housekeeping_task
 from reports.models import JobStatus, ReportJob
+from submissions.models import FormSubmission
+from submissions.services import KEPT_FOR
+from tests.factories.accounts import user_with_role
 from tests.reports.test_worker import redis_problem, redis_url
 
 BIN = os.path.dirname(sys.executable)
@@ -24,7 +29,8 @@ BIN = os.path.dirname(sys.executable)
 
 @pytest.mark.django_db
 def test_housekeeping_removes_only_what_the_retention_rules_let_go(settings, tmp_path):
-    """Expired sessions, old failed logins and logs, orphaned report files go; the rest stays."""
+    """Expired sessions, old failed logins and logs, orphaned report files, old one-time
+    form keys go; the rest stays."""
     settings.MEDIA_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
@@ -57,9 +63,18 @@ def test_housekeeping_removes_only_what_the_retention_rules_let_go(settings, tmp
     for name in (job.file.name, orphan, leftover):
         os.utime(default_storage.path(name), (a_day_ago, a_day_ago))
 
+    user = user_with_role(Role.NETWORK_DEVELOPER)
+    kept_key, old_key = uuid.uuid4(), uuid.uuid4()
+    FormSubmission.objects.create(key=kept_key, user=user)
+    old = FormSubmission.objects.create(key=old_key, user=user)
+    FormSubmission.objects.filter(pk=old.pk).update(
+        created_at=now - KEPT_FOR - datetime.timedelta(minutes=1)
+    )
+
     summary = housekeeping_task.apply().get()
 
-    assert summary == {"failed_logins": 1, "login_log": 1, "report_files": 2}
+    assert summary == {"failed_logins": 1, "login_log": 1, "report_files": 2, "form_keys": 1}
+    assert list(FormSubmission.objects.values_list("key", flat=True)) == [kept_key]
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["a"]
     assert list(AccessLog.objects.values_list("username", flat=True)) == ["a"]
