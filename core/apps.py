@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import security  # noqa: F401 – connects the login clock's receiver
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's admin site (core.admin.AdminSite) as its default."""
+
+    default_site = "core.admin.AdminSite"
+    # Named in INSTALLED_APPS itself; "core" stays CoreConfig.
+    default = False

@@ -22,6 +22,8 @@ from django.template import loader
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from .forms import ID_RANGE
+
 
 def bad_request(request, exception=None):
     """Render the Swedish 400 page (a request the portal cannot read; the reason is logged)."""
@@ -88,11 +90,14 @@ def page_of(request, queryset):
 
 
 def int_or_none(value):
-    """Return `value` as an int, or None when it is missing or not a number."""
+    """Return `value` (an id from the address) as an int, or None when it is missing, not a
+    number, or outside ID_RANGE: no row has such an id, and a database asked for one fails
+    (SQLite's integers overflow) instead of finding nothing."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if number in ID_RANGE else None
 
 
 def posted(request, *, files=False) -> tuple:

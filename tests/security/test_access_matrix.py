@@ -579,15 +579,13 @@ def as_role(client, users, role):
         client.force_login(users[role])
 
 
-def test_every_url_pattern_answers_each_role_as_the_table_says(client, world):
-    """Every URL pattern is in the table, and each role gets the answer the table gives."""
-    patterns = list(walk_patterns())
-
-    # Every pattern has an entry, and every entry a pattern.
-    missing, requests = [], []  # requests: (what, url, answers per role)
+def pattern_requests(world):
+    """Return the requests that cover every URL pattern, (what, url, answers per role), with
+    the patterns that have no entry in the table and the entries that have no pattern."""
+    missing, requests = [], []
     urls = page_urls(world)
     seen_pages, seen_models = set(), set()
-    for key, route, _pattern in patterns:
+    for key, route, _pattern in walk_patterns():
         model_page = admin_model_page(key, route)
         if model_page is not None:
             label, page = model_page
@@ -603,8 +601,15 @@ def test_every_url_pattern_answers_each_role_as_the_table_says(client, world):
                 requests.append((f"{key} {case}".strip(), urls[(key, case)], expected))
         else:
             missing.append(f"{key} ({route})")
-    assert not missing, "URL patterns with no entry in the access table: " + ", ".join(missing)
     stale = sorted(set(PAGES) - seen_pages) + sorted(set(ADMIN_MODELS) - seen_models)
+    return requests, missing, stale
+
+
+def test_every_url_pattern_answers_each_role_as_the_table_says(client, world):
+    """Every URL pattern is in the table, and each role gets the answer the table gives."""
+    # Every pattern has an entry, and every entry a pattern.
+    requests, missing, stale = pattern_requests(world)
+    assert not missing, "URL patterns with no entry in the access table: " + ", ".join(missing)
     assert not stale, "Entries in the access table for patterns that do not exist: " + ", ".join(
         stale
     )
