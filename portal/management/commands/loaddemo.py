@@ -15,21 +15,26 @@ from networks.demo import demo_data_load
 from reports.demo import demo_report_texts_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
-DEFAULT_DATASET = "boras-2017"
+# Which data set `make run` loads is data too: the name in demo/DEFAULT.
+DEFAULT_FILE = DEMO_DIR / "DEFAULT"
 
 
 class Command(BaseCommand):
-    help = "Load a demo data set (default: Borås 2017). Loading twice duplicates nothing."
+    help = (
+        "Load a demo data set (default: the one named in demo/DEFAULT). "
+        "Loading twice duplicates nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "dataset",
             nargs="?",
-            default=DEFAULT_DATASET,
-            help=f"A name in demo/ (e.g. {DEFAULT_DATASET}) or a path to a JSON file.",
+            default=None,
+            help="A name in demo/ or a path to a JSON file (default: the name in demo/DEFAULT).",
         )
 
     def handle(self, *args, dataset, **options):
+        dataset = dataset or DEFAULT_FILE.read_text(encoding="utf-8").strip()
         path = Path(dataset)
         if not path.is_file():
             path = DEMO_DIR / f"{dataset}.json"
