@@ -247,7 +247,7 @@ def build(
                 place=f"Lokal {n % 300}",
                 type=types[0] if n % 9 else types[n % len(types)],
                 status=status,
-                is_internal=n % 10 == 0,
+                visibility=Visibility.CONFIDENTIAL if n % 10 == 0 else Visibility.PUBLIC,
                 participant_count=8 + n % 20 if status == MeetingStatus.HELD else None,
                 agenda="Dagordning" if n % 2 else "",
                 notes="Anteckningar från mötet. " * 10 if status == MeetingStatus.HELD else "",
@@ -274,7 +274,7 @@ def build(
                 theme="Trygghet" if n % 2 else "Fritid",
                 participant_count=20 + n % 80,
                 is_special=n % 10 == 0,
-                is_internal=n % 15 == 0,
+                visibility=Visibility.NETWORK if n % 15 == 0 else Visibility.PUBLIC,
             )
 
         for start in range(0, activities, BATCH):

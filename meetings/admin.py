@@ -34,10 +34,10 @@ class MeetingAdmin(ConfidentialFieldsAdmin, HistoryForTheNetworkDeveloper, Simpl
         "type",
         "status",
         "place",
-        "is_internal",
+        "visibility",
         "notes_written",
     ]
-    list_filter = ["status", "type", "is_internal", "notes_visibility", "group__kind", "forum"]
+    list_filter = ["status", "type", "visibility", "notes_visibility", "group__kind", "forum"]
     list_select_related = ["group__kind", "forum", "kind"]
     search_fields = ["place", "agenda", "notes", "group__name", "forum__name", "kind__name"]
     date_hierarchy = "date"
@@ -99,9 +99,9 @@ class ActivityAdmin(HistoryForTheNetworkDeveloper, SimpleHistoryAdmin):
         "group",
         "area",
         "participant_count",
-        "is_internal",
+        "visibility",
     ]
-    list_filter = ["type", "is_internal", "is_special", "group__kind"]
+    list_filter = ["type", "visibility", "is_special", "group__kind"]
     list_select_related = ["group__kind"]
     search_fields = ["name", "area", "theme", "description", "group__name"]
     date_hierarchy = "start_date"

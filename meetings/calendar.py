@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from networks.models import Forum, NetworkGroup, NetworkKind
+from networks.permissions import Reach
 
 from .models import Activity, ActivityType, Meeting, MeetingStatus
 
@@ -144,8 +145,12 @@ def _activity_days(activity: Activity, year: int) -> list[datetime.date]:
     return days
 
 
-def _year_meetings(year: int, kind: NetworkKind | None, include_internal: bool):
-    """Return the meetings the grid of `year` shows: not cancelled, public unless asked."""
+# What the public may read: a reader without a role.
+PUBLIC = Reach()
+
+
+def _year_meetings(year: int, kind: NetworkKind | None, reach: Reach):
+    """Return the meetings the grid of `year` shows: not cancelled, of the tiers `reach` reads."""
     meetings = (
         Meeting.objects.in_year(year)
         .exclude(status=MeetingStatus.CANCELLED)
@@ -153,10 +158,10 @@ def _year_meetings(year: int, kind: NetworkKind | None, include_internal: bool):
     )
     if kind is not None:
         meetings = meetings.of_kind(kind)
-    return meetings if include_internal else meetings.public()
+    return meetings.filter(reach.filter())
 
 
-def _year_activities(year: int, kind: NetworkKind | None, include_internal: bool):
+def _year_activities(year: int, kind: NetworkKind | None, reach: Reach):
     """Return the groups' safety walks and activity days with a day in `year`."""
     activities = Activity.objects.filter(
         Q(start_date__year=year) | Q(end_date__year=year),
@@ -165,7 +170,7 @@ def _year_activities(year: int, kind: NetworkKind | None, include_internal: bool
     ).only("type", "start_date", "end_date", "group", "is_special")
     if kind is not None:
         activities = activities.filter(group__kind=kind)
-    return activities if include_internal else activities.public()
+    return activities.filter(reach.filter(kind=None, forum=None))
 
 
 class _GridEntries:
@@ -216,17 +221,17 @@ class _GridEntries:
         )
 
 
-def year_grid(*, year: int, kind: NetworkKind | None = None, include_internal=False) -> YearGrid:
+def year_grid(*, year: int, kind: NetworkKind | None = None, reach: Reach = PUBLIC) -> YearGrid:
     """Build the meeting calendar of `year`: forums, then per kind its joint meetings and groups.
 
-    Cancelled meetings are left out; internal meetings and activities only with
-    `include_internal`. With `kind`, only that kind's rows. Active groups and forums always have
-    a row, inactive ones only when they have something to show that year. Runs five queries
-    (three with `kind`).
+    Cancelled meetings are left out; of the others only those `reach` (the reader's tiers,
+    networks.permissions.reach_of) may read, by default the public ones. With `kind`, only
+    that kind's rows. Active groups and forums always have a row, inactive ones only when they
+    have something to show that year. Runs five queries (three with `kind`).
     """
     entries = _GridEntries(
-        _year_meetings(year, kind, include_internal),
-        _year_activities(year, kind, include_internal),
+        _year_meetings(year, kind, reach),
+        _year_activities(year, kind, reach),
         year,
     )
     groups = NetworkGroup.objects.only("name", "kind", "active")
@@ -261,11 +266,11 @@ class CalendarDay:
     activities: list[Activity] = field(default_factory=list)
 
 
-def month_days(*, year: int, month: int, include_internal=False) -> list[CalendarDay]:
+def month_days(*, year: int, month: int, reach: Reach = PUBLIC) -> list[CalendarDay]:
     """Return the days of a month that have meetings or activities, in order.
 
     Cancelled meetings are included (the page marks them); an activity over several days is on
-    each of its days. Internal meetings and activities only with `include_internal`. Two queries.
+    each of its days. Only what `reach` may read, by default the public ones. Two queries.
     """
     first = datetime.date(year, month, 1)
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
@@ -280,9 +285,8 @@ def month_days(*, year: int, month: int, include_internal=False) -> list[Calenda
         .select_related("group", "group__kind")
         .order_by("start_date", "name", "pk")
     )
-    if not include_internal:
-        meetings = meetings.public()
-        activities = activities.public()
+    meetings = meetings.filter(reach.filter())
+    activities = activities.filter(reach.filter(kind=None, forum=None))
     days: dict[datetime.date, CalendarDay] = {}
 
     def day_of(date):

@@ -31,7 +31,7 @@ MEETING_VALUES = (
     "notes",
     "follow_up",
     "participant_count",
-    "is_internal",
+    "visibility",
 )
 ACTIVITY_VALUES = ("name", "area", "end_date", "theme", "participant_count", "description")
 
@@ -109,7 +109,7 @@ def _meeting(item: dict, owners: _Owners, today: datetime.date) -> tuple[uuid.UU
         status=status,
         start_time=_time(item.get("start_time")),
         end_time=_time(item.get("end_time")),
-        notes_visibility=item.get("notes_visibility", Visibility.INTERNAL),
+        notes_visibility=item.get("notes_visibility", Visibility.CONFIDENTIAL),
         **owner,
         **{name: item[name] for name in MEETING_VALUES if name in item},
     )
@@ -141,7 +141,7 @@ def _activity(item: dict, group: NetworkGroup, start: datetime.date) -> Activity
         type=item["type"],
         start_date=start,
         is_special=item.get("is_special", False),
-        is_internal=item.get("is_internal", False),
+        visibility=item.get("visibility", Visibility.PUBLIC),
         **values,
     )
 

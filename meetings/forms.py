@@ -27,6 +27,7 @@ from core.forms import (
     side_by_side,
 )
 from networks import permissions
+from networks.forms import TierFieldsMixin
 from networks.models import Forum, NetworkKind
 from submissions.forms import SubmittedOnce
 
@@ -158,6 +159,13 @@ class OwnerFormMixin:
     def owner_values(self) -> dict:
         return dict(self.owners)
 
+    def owner_ids(self) -> dict:
+        """Return the chosen owner as ids, as networks.permissions takes them."""
+        return {
+            f"{name}_id": owner.pk if owner is not None else None
+            for name, owner in getattr(self, "owners", {}).items()
+        }
+
     def _post_clean(self):
         super()._post_clean()
         if self.has_error("owner"):
@@ -166,7 +174,7 @@ class OwnerFormMixin:
             self._errors.pop(NON_FIELD_ERRORS, None)
 
 
-class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
+class MeetingForm(SubmittedOnce, TierFieldsMixin, OwnerFormMixin, forms.ModelForm):
     """Create or change a meeting: plan it ahead, or log it right after it was held."""
 
     class Meta:
@@ -179,7 +187,7 @@ class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
             "end_time",
             "place",
             "type",
-            "is_internal",
+            "visibility",
             "agenda",
             "participant_count",
             "organisations",
@@ -196,6 +204,7 @@ class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
             "organisations": forms.CheckboxSelectMultiple,
             "agenda": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 8}),
+            "visibility": forms.RadioSelect,
             "notes_visibility": forms.RadioSelect,
             "follow_up": forms.Textarea(attrs={"rows": 3}),
         }
@@ -204,6 +213,8 @@ class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
             "notes": _("What was discussed and decided. Who may read them is chosen below."),
             "organisations": _("The organisations that had someone at the meeting."),
         }
+
+    tier_fields = ("visibility", "notes_visibility")
 
     def __init__(self, *args, user, preselect_group=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,8 +230,9 @@ class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
                 if value != MeetingStatus.CANCELLED
             ]
             self.initial.setdefault("date", timezone.localdate())
-        for name in ("status", "type", "notes_visibility"):
+        for name in ("status", "type", "visibility", "notes_visibility"):
             self.fields[name].choices = capitalised(self.fields[name].choices)
+        self.setup_tiers(user)
         self.helper = form_layout(
             Fieldset(
                 _("Meeting"),
@@ -230,7 +242,7 @@ class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
                 side_by_side("start_time", "end_time", widths=("col-6", "col-6")),
                 "place",
                 "type",
-                "is_internal",
+                "visibility",
             ),
             Fieldset(
                 _("After the meeting"),
@@ -245,6 +257,8 @@ class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.has_error("owner"):
+            self.check_tiers(**self.owner_ids())
         day, status = cleaned.get("date"), cleaned.get("status")
         if day and status == MeetingStatus.HELD and day > timezone.localdate():
             self.add_error(
@@ -263,7 +277,7 @@ class MeetingForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
         return values
 
 
-class MeetingSeriesForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
+class MeetingSeriesForm(SubmittedOnce, TierFieldsMixin, OwnerFormMixin, forms.ModelForm):
     """Plan a series: from a first date to a last one, every N weeks, the same time and place."""
 
     first = forms.DateField(
@@ -290,18 +304,21 @@ class MeetingSeriesForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["start_time", "end_time", "place", "type", "is_internal", "agenda"]
+        fields = ["start_time", "end_time", "place", "type", "visibility", "agenda"]
         widgets = {
             "start_time": TimeInput,
             "end_time": TimeInput,
             "agenda": forms.Textarea(attrs={"rows": 3}),
+            "visibility": forms.RadioSelect,
         }
         help_texts = {"agenda": _("The same agenda for every meeting; change each one later.")}
 
     def __init__(self, *args, user, preselect_group=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_owner(user, None, preselect_group)
-        self.fields["type"].choices = capitalised(self.fields["type"].choices)
+        for name in ("type", "visibility"):
+            self.fields[name].choices = capitalised(self.fields[name].choices)
+        self.setup_tiers(user)
         self.order_fields(("owner", "first", "last", "every_weeks", *self.Meta.fields))
         self.helper = form_layout(
             Fieldset(_("Whose meetings and when"), "owner", "first", "last", "every_weeks"),
@@ -310,13 +327,15 @@ class MeetingSeriesForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
                 side_by_side("start_time", "end_time", widths=("col-6", "col-6")),
                 "place",
                 "type",
-                "is_internal",
+                "visibility",
                 "agenda",
             ),
         )
 
     def clean(self):
         cleaned = super().clean()
+        if not self.has_error("owner"):
+            self.check_tiers(**self.owner_ids())
         first, last, every = cleaned.get("first"), cleaned.get("last"), cleaned.get("every_weeks")
         if first and last:
             if last < first:
@@ -337,7 +356,7 @@ class MeetingSeriesForm(SubmittedOnce, OwnerFormMixin, forms.ModelForm):
         return values
 
 
-class ActivityForm(SubmittedOnce, forms.ModelForm):
+class ActivityForm(SubmittedOnce, TierFieldsMixin, forms.ModelForm):
     """Create or change an activity: an activity day, a safety walk, a citizen dialogue …"""
 
     class Meta:
@@ -350,12 +369,12 @@ class ActivityForm(SubmittedOnce, forms.ModelForm):
             "participant_count": count_input(),
             "partners": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 5}),
+            "visibility": forms.RadioSelect,
         }
         error_messages = {"participant_count": {"min_value": NEGATIVE_COUNT}}
         help_texts = {
             "name": _("E.g. “Trygghetsvandring Norrby”. Leave empty to use the type and area."),
             "theme": _("Required for a citizen dialogue."),
-            "is_internal": _("An internal activity is on no public page and in no calendar."),
         }
 
     def __init__(self, *args, user, preselect_group=None, **kwargs):
@@ -363,6 +382,8 @@ class ActivityForm(SubmittedOnce, forms.ModelForm):
         current = self.instance.group_id
         types = [choice for choice in self.fields["type"].choices if choice[0]]
         self.fields["type"].choices = [("", _("Choose a type")), *capitalised(types)]
+        self.fields["visibility"].choices = capitalised(self.fields["visibility"].choices)
+        self.setup_tiers(user)
         group = self.fields["group"]
         group.queryset = (
             permissions.editable_groups(user)
@@ -398,12 +419,15 @@ class ActivityForm(SubmittedOnce, forms.ModelForm):
                 "partners",
                 "description",
                 "is_special",
-                "is_internal",
+                "visibility",
             ),
         )
 
     def clean(self):
         cleaned = super().clean()
+        if not self.has_error("group"):
+            group = cleaned.get("group")
+            self.check_tiers(group_id=group.pk if group else None)
         if cleaned.get("type") == ActivityType.CITIZEN_DIALOGUE and not cleaned.get("theme"):
             self.add_error("theme", _("Give the theme of the citizen dialogue."))
         return cleaned

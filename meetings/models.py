@@ -59,8 +59,8 @@ LACKING_NOTES = "lacking_notes"
 
 class MeetingQuerySet(models.QuerySet):
     def public(self):
-        """Meetings anyone may see: not internal. (Notes are filtered separately.)"""
-        return self.filter(is_internal=False)
+        """Meetings anyone may see: of the public tier. (Notes are filtered separately.)"""
+        return self.filter(visibility=Visibility.PUBLIC)
 
     def in_year(self, year):
         return self.filter(date__year=year)
@@ -174,10 +174,12 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
-    is_internal = models.BooleanField(
-        _("internal meeting"),
-        default=False,
-        help_text=_("An internal meeting is on no public page and in no calendar feed."),
+    visibility = models.CharField(
+        _("who may see the meeting"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_("Only a public meeting is on the public pages and in the calendar feeds."),
     )
     participant_count = models.PositiveIntegerField(
         _("number of participants"), null=True, blank=True
@@ -191,7 +193,8 @@ class Meeting(models.Model):
         _("who may read the notes"),
         max_length=20,
         choices=Visibility.choices,
-        default=Visibility.INTERNAL,
+        default=Visibility.CONFIDENTIAL,
+        help_text=_("Never more open than the meeting itself: then the meeting's tier applies."),
     )
     follow_up = models.TextField(_("follow-up points"), blank=True)
     series = models.ForeignKey(
@@ -259,6 +262,19 @@ class Meeting(models.Model):
         return _("Joint meeting: %(kind)s") % {"kind": self.kind.name}
 
     @property
+    def notes_tier(self) -> Visibility:
+        """Return who may read the notes: their own tier or the meeting's, the more closed."""
+        return Visibility.closest(self.visibility, self.notes_visibility)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    @property
+    def tier_label(self) -> str:
+        return Visibility(self.visibility).short_label
+
+    @property
     def is_special(self):
         """Return whether the calendar marks the meeting with "*"."""
         return self.type in SPECIAL_MEETING_TYPES
@@ -280,7 +296,7 @@ MAX_SPAN = datetime.timedelta(days=14)
 
 class ActivityQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_internal=False)
+        return self.filter(visibility=Visibility.PUBLIC)
 
     def in_year(self, year):
         return self.filter(start_date__year=year)
@@ -328,7 +344,13 @@ class Activity(models.Model):
         default=False,
         help_text=_("For a citizen dialogue, theme day or conference held with the activity."),
     )
-    is_internal = models.BooleanField(_("internal"), default=False)
+    visibility = models.CharField(
+        _("who may see the activity"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_("Only a public activity is on the public pages and in the calendar."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -355,6 +377,14 @@ class Activity(models.Model):
     @property
     def last_day(self):
         return self.end_date or self.start_date
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    @property
+    def tier_label(self) -> str:
+        return Visibility(self.visibility).short_label
 
     @property
     def is_marked(self):

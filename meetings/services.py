@@ -18,7 +18,7 @@ MEETING_FIELDS = (
     "place",
     "type",
     "status",
-    "is_internal",
+    "visibility",
     "participant_count",
     "agenda",
     "notes",
@@ -39,7 +39,7 @@ ACTIVITY_FIELDS = (
     "partners",
     "description",
     "is_special",
-    "is_internal",
+    "visibility",
 )
 
 

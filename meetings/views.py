@@ -99,14 +99,14 @@ def _my_groups(user, today):
     (by the indexed group column, not a join of every meeting onto the group rows), so the page
     costs the same few queries however many groups and meetings there are.
     """
-    if permissions.role_of(user) == permissions.Role.COORDINATOR:
-        groups = permissions.editable_groups(user)
-    else:
-        groups = NetworkGroup.objects.active()
+    groups = permissions.member_groups(user)
     term = Term.of(today)
-    upcoming = Meeting.objects.upcoming(today).order_by("date", "start_time", "pk")
-    missing = Meeting.objects.lacking_notes().order_by("-date", "-start_time", "-pk")
-    unlogged = Meeting.objects.filter(status=MeetingStatus.PLANNED, date__lt=today).order_by(
+    # Only the meetings the user may see are listed and counted (a member from an
+    # association does not learn that a confidential meeting exists).
+    visible = Meeting.objects.filter(permissions.visible_meetings_filter(user))
+    upcoming = visible.upcoming(today).order_by("date", "start_time", "pk")
+    missing = visible.lacking_notes().order_by("-date", "-start_time", "-pk")
+    unlogged = visible.filter(status=MeetingStatus.PLANNED, date__lt=today).order_by(
         "-date", "-start_time", "-pk"
     )
     groups = list(
@@ -119,7 +119,7 @@ def _my_groups(user, today):
     in_term = Q(date__range=(term.start, term.end), status__in=COUNTED_STATUSES)
     counts = {
         row.pop("group_id"): row
-        for row in Meeting.objects.filter(group__in=[group.pk for group in groups])
+        for row in visible.filter(group__in=[group.pk for group in groups])
         .order_by()
         .values("group_id")
         .annotate(
@@ -142,7 +142,7 @@ def _my_groups(user, today):
 # --- Mina nätverk -------------------------------------------------------------------------
 
 
-@allowed(permissions.is_staff_role, NO_ROLE)
+@allowed(permissions.works_in_portal, NO_ROLE)
 def my_networks(request):
     """Show the user's groups: upcoming meetings, missing notes and this term's count."""
     user = request.user
@@ -160,7 +160,7 @@ def my_networks(request):
     ):
         other_upcoming = list(
             Meeting.objects.upcoming(today)
-            .filter(group__isnull=True)
+            .filter(permissions.visible_meetings_filter(user), group__isnull=True)
             .with_owner()
             .order_by("date", "start_time", "pk")[:OTHER_UPCOMING_SHOWN]
         )
@@ -174,6 +174,7 @@ def my_networks(request):
             "other_upcoming": other_upcoming,
             "can_create": permissions.can_create_meetings(user),
             "is_coordinator": permissions.role_of(user) == permissions.Role.COORDINATOR,
+            "is_member": permissions.role_of(user) == permissions.Role.MEMBER,
             "today": today,
         },
     )
@@ -188,7 +189,7 @@ def meeting_list(request):
     today = timezone.localdate()
     visible = Meeting.objects.filter(permissions.visible_meetings_filter(user))
     years = sorted({day.year for day in visible.dates("date", "year")} | {today.year}, reverse=True)
-    staff = permissions.is_staff_role(user)
+    staff = permissions.works_in_portal(user)
     form = MeetingFilterForm(
         request.GET,
         years=years,
@@ -234,7 +235,7 @@ def meeting_detail(request, pk):
             "can_edit": can_edit,
             "can_cancel": can_edit and not meeting.is_cancelled,
             "can_view_history": permissions.can_view_history(user),
-            "staff": permissions.is_staff_role(user),
+            "staff": permissions.works_in_portal(user),
             "today": timezone.localdate(),
         },
     )
@@ -345,8 +346,7 @@ def activity_list(request):
     """List the activities the user may see, filtered by year, type and group."""
     user = request.user
     today = timezone.localdate()
-    # Activities are internal the way meetings are: the same rule decides who sees them.
-    visible = Activity.objects.filter(permissions.visible_meetings_filter(user))
+    visible = Activity.objects.filter(permissions.visible_activities_filter(user))
     years = sorted(
         {day.year for day in visible.dates("start_date", "year")} | {today.year}, reverse=True
     )

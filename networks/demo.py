@@ -219,7 +219,7 @@ def demo_account_create(*, username: str, password: str, role: str, person: Pers
         email=person.email if person else "",
         first_name=person.name.split(" ")[0] if person else "",
         last_name=" ".join(person.name.split(" ")[1:]) if person else "",
-        is_staff=role != Role.COORDINATOR,
+        is_staff=role in (Role.ADMINISTRATOR, Role.NETWORK_DEVELOPER, Role.HEAD_OF_ADMINISTRATION),
         is_superuser=role == Role.ADMINISTRATOR,
     )
     if role in ROLE_GROUPS:

@@ -15,12 +15,37 @@ RESERVED_KIND_SLUGS = frozenset({"sok"})
 
 
 class Visibility(models.TextChoices):
-    """Who may read a record's confidential parts (a meeting's notes …); the permissions module
-    decides what each level means for each role."""
+    """The secrecy tier of a record or of its confidential parts (a meeting, its notes, a
+    document …), from the most open to the most closed; networks.permissions decides who reaches
+    which tier of which group, kind or forum."""
 
     PUBLIC = "public", _("public")
-    INTERNAL = "internal", _("internal (logged-in staff)")
+    NETWORK = "network", _("network (every member of the group)")
+    CONFIDENTIAL = "confidential", _("confidential (only those bound by professional secrecy)")
     RESTRICTED = "restricted", _("restricted (the group's coordinators and the network developer)")
+
+    @property
+    def rank(self) -> int:
+        """Return the tier's place from the most open (0) to the most closed."""
+        return list(Visibility).index(self)
+
+    @classmethod
+    def closest(cls, *tiers) -> "Visibility":
+        """Return the most closed of `tiers` (a record's notes are never more open than it)."""
+        return max((cls(tier) for tier in tiers), key=lambda tier: tier.rank)
+
+    @property
+    def short_label(self) -> str:
+        """Return the tier's one-word name, as a list's badge shows it."""
+        return TIER_SHORT_LABELS[self]
+
+
+TIER_SHORT_LABELS = {
+    Visibility.PUBLIC: _("public"),
+    Visibility.NETWORK: _("network"),
+    Visibility.CONFIDENTIAL: _("confidential"),
+    Visibility.RESTRICTED: _("restricted"),
+}
 
 
 class Compliance(models.TextChoices):
@@ -135,6 +160,13 @@ class Organisation(models.Model):
         BUSINESS = "business", _("business")
         OTHER = "other", _("other")
 
+    # Whose people are bound by professional secrecy (tystnadsplikt, sekretess): public bodies.
+    # Associations, companies and everyone else are not (seed 003), so they never reach the
+    # confidential tier, whatever their role in a group.
+    SECRECY_BOUND_TYPES = frozenset(
+        {Type.MUNICIPAL_ADMINISTRATION, Type.POLICE, Type.REGION, Type.SCHOOL}
+    )
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     type = models.CharField(_("type"), max_length=40, choices=Type.choices)
     organisation_number = models.CharField(_("organisation number"), max_length=20, blank=True)
@@ -147,6 +179,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def bound_by_secrecy(self) -> bool:
+        """Return whether the organisation's people are bound by professional secrecy."""
+        return self.type in self.SECRECY_BOUND_TYPES
 
 
 class NetworkKind(models.Model):
@@ -314,6 +351,13 @@ class Forum(models.Model):
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    members = models.ManyToManyField(
+        "Person",
+        blank=True,
+        related_name="forums",
+        verbose_name=_("members"),
+        help_text=_("They read the forum's meetings, documents and news at their tier."),
+    )
 
     class Meta:
         verbose_name = _("central forum")

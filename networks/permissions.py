@@ -2,21 +2,32 @@
 
 Roles:
 - administrator: a superuser; everything.
-- network developer (verksamhetsutvecklare): all groups, forums and joint meetings; all notes.
-- head of administration (förvaltningschef): reads all meetings and public and internal notes;
-  asks for the annual report and the calendar as PDF and publishes the annual report (the
-  decision document they take to the board); changes nothing else. Restricted notes, with their
-  meetings' agendas and follow-up points, stay with the group's coordinators and the network
-  developer.
+- network developer (verksamhetsutvecklare): all groups, forums and joint meetings; every tier.
+- head of administration (förvaltningschef): reads every group's meetings and notes up to the
+  confidential tier; asks for the annual report and the calendar as PDF and publishes the annual
+  report (the decision document they take to the board); changes nothing else.
 - coordinator: a person who is convener or contact person of a group; works on those groups only.
+- member: a person with any role in a group or a forum; reads what their tier lets them read.
 - anyone else, logged in or not: what is public.
+
+Secrecy tiers (networks.models.Visibility), what each lets through for a group's records:
+- public: everyone;
+- network: every member of the group, whatever their organisation;
+- confidential: the group's members who are bound by professional secrecy (their organisation's
+  type says so: Organisation.bound_by_secrecy), the network developer and the head of
+  administration;
+- restricted: the group's own coordinators bound by secrecy, and the network developer.
+A kind's joint meetings count every group of the kind as theirs, a forum its members; records of
+the whole portal count every member of anything. An association's people (not bound by secrecy)
+never reach the confidential tier, whatever role they hold: being logged in is never enough.
 """
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 
-from .models import GroupRole, NetworkGroup, Visibility
+from .models import Forum, GroupRole, NetworkGroup, Organisation, Person, Visibility
 
 
 class Role(StrEnum):
@@ -24,6 +35,7 @@ class Role(StrEnum):
     NETWORK_DEVELOPER = "network_developer"
     HEAD_OF_ADMINISTRATION = "head_of_administration"
     COORDINATOR = "coordinator"
+    MEMBER = "member"
     PUBLIC = "public"
 
 
@@ -33,47 +45,169 @@ ROLE_GROUPS = {
     Role.HEAD_OF_ADMINISTRATION: ("Förvaltningschef", ("view",)),
 }
 
+# The tier each staff role reaches for every group, kind and forum.
+EVERYWHERE = {
+    Role.ADMINISTRATOR: Visibility.RESTRICTED,
+    Role.NETWORK_DEVELOPER: Visibility.RESTRICTED,
+    Role.HEAD_OF_ADMINISTRATION: Visibility.CONFIDENTIAL,
+}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The most closed tier a person may read, per group, kind and forum and for the portal.
+
+    Computed once per request (`reach_of`); `tier`, `may_read` and `filter` answer from it.
+    """
+
+    everywhere: Visibility = Visibility.PUBLIC
+    groups: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)
+    forums: dict = field(default_factory=dict)
+    portal: Visibility = Visibility.PUBLIC
+    coordinated: frozenset = frozenset()
+    bound_by_secrecy: bool = False
+
+    def __post_init__(self):
+        for name in ("everywhere", "portal"):
+            object.__setattr__(self, name, Visibility(getattr(self, name)))
+
+    def tier(self, *, group_id=None, kind_id=None, forum_id=None) -> Visibility:
+        """Return the most closed tier the person reaches for the owner given (none: the
+        portal as a whole)."""
+        if group_id is not None:
+            own = self.groups.get(group_id, Visibility.PUBLIC)
+        elif kind_id is not None:
+            own = self.kinds.get(kind_id, Visibility.PUBLIC)
+        elif forum_id is not None:
+            own = self.forums.get(forum_id, Visibility.PUBLIC)
+        else:
+            own = self.portal
+        return Visibility.closest(own, self.everywhere)
+
+    def may_read(self, visibility, **owner) -> bool:
+        """Return whether the person may read a record of `visibility` held by `owner`."""
+        return Visibility(visibility).rank <= self.tier(**owner).rank
+
+    def filter(
+        self,
+        *,
+        field: str = "visibility",
+        group: str | None = "group",
+        kind: str | None = "kind",
+        forum: str | None = "forum",
+    ) -> Q:
+        """Return a filter for the records the person may read.
+
+        `field` names the tier field; `group`, `kind` and `forum` the owner fields the model has
+        (None where it has none: its records without an owner are the portal's).
+        """
+        owners = {"group": group, "kind": kind, "forum": forum}
+        condition = Q(**{field: Visibility.PUBLIC})
+        for tier in list(Visibility)[1:]:
+            if self.everywhere.rank >= tier.rank:
+                condition |= Q(**{field: tier})
+                continue
+            reached = Q(pk__in=[])
+            for name, mapping in (
+                ("group", self.groups),
+                ("kind", self.kinds),
+                ("forum", self.forums),
+            ):
+                if owners[name] is None:
+                    continue
+                ids = [pk for pk, own in mapping.items() if own.rank >= tier.rank]
+                if ids:
+                    reached |= Q(**{f"{owners[name]}_id__in": ids})
+            if self.portal.rank >= tier.rank:
+                reached |= Q(**{f"{name}__isnull": True for name in owners.values() if name})
+            condition |= Q(**{field: tier}) & reached
+        return condition
+
+
+def _role_and_reach(user) -> tuple[Role, Reach]:
+    """Compute the user's role and reach (two queries for a member, one for staff)."""
+    if user.is_superuser:
+        return Role.ADMINISTRATOR, Reach(everywhere=EVERYWHERE[Role.ADMINISTRATOR])
+    names = set(user.groups.values_list("name", flat=True))
+    staff_role = next(
+        (role for role, (name, _permissions) in ROLE_GROUPS.items() if name in names), None
+    )
+    organisation_type = (
+        Person.objects.filter(user=user).values_list("organisation__type", flat=True).first()
+    )
+    memberships = list(
+        GroupRole.objects.filter(person__user=user).values_list(
+            "group_id", "group__kind_id", "role"
+        )
+    )
+    forums = list(Forum.objects.filter(members__user=user).values_list("pk", flat=True))
+    bound = organisation_type in Organisation.SECRECY_BOUND_TYPES
+    member_tier = Visibility.CONFIDENTIAL if bound else Visibility.NETWORK
+    groups, kinds, coordinated = {}, {}, set()
+    for group_id, kind_id, role in memberships:
+        tier = member_tier
+        if role in GroupRole.CONTACT_ROLES:
+            coordinated.add(group_id)
+            if bound:
+                tier = Visibility.RESTRICTED
+        groups[group_id] = Visibility.closest(tier, groups.get(group_id, Visibility.PUBLIC))
+        kinds[kind_id] = member_tier
+    forum_tiers = dict.fromkeys(forums, member_tier)
+    is_member = bool(memberships or forums)
+    reach = Reach(
+        everywhere=EVERYWHERE.get(staff_role, Visibility.PUBLIC),
+        groups=groups,
+        kinds=kinds,
+        forums=forum_tiers,
+        portal=member_tier if is_member else Visibility.PUBLIC,
+        coordinated=frozenset(coordinated),
+        bound_by_secrecy=bound or staff_role is not None,
+    )
+    if staff_role is not None:
+        role = staff_role
+    elif coordinated:
+        role = Role.COORDINATOR
+    elif is_member:
+        role = Role.MEMBER
+    else:
+        role = Role.PUBLIC
+    return role, reach
+
+
+def _computed(user) -> tuple[Role, Reach]:
+    """Return the user's role and reach, computed once per request and kept on the user."""
+    if not user.is_authenticated:
+        return Role.PUBLIC, Reach()
+    cached = getattr(user, "_lokalsamverkan_access", None)
+    if cached is None:
+        cached = _role_and_reach(user)
+        user._lokalsamverkan_access = cached
+    return cached
+
 
 def role_of(user) -> Role:
-    """Return the user's role, computed once per request and kept on the user object."""
-    if not user.is_authenticated:
-        return Role.PUBLIC
-    cached = getattr(user, "_lokalsamverkan_role", None)
-    if cached is not None:
-        return cached
-    if user.is_superuser:
-        role = Role.ADMINISTRATOR
-    else:
-        names = set(user.groups.values_list("name", flat=True))
-        if ROLE_GROUPS[Role.NETWORK_DEVELOPER][0] in names:
-            role = Role.NETWORK_DEVELOPER
-        elif ROLE_GROUPS[Role.HEAD_OF_ADMINISTRATION][0] in names:
-            role = Role.HEAD_OF_ADMINISTRATION
-        elif coordinated_group_ids(user):
-            role = Role.COORDINATOR
-        else:
-            role = Role.PUBLIC
-    user._lokalsamverkan_role = role
-    return role
+    """Return the user's role."""
+    return _computed(user)[0]
+
+
+def reach_of(user) -> Reach:
+    """Return the tiers the user reaches, per group, kind and forum."""
+    return _computed(user)[1]
 
 
 def coordinated_group_ids(user) -> frozenset[int]:
     """Return the ids of the groups where the user's person is convener or contact person."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_lokalsamverkan_groups", None)
-    if cached is None:
-        cached = frozenset(
-            GroupRole.objects.filter(
-                person__user=user, role__in=GroupRole.CONTACT_ROLES
-            ).values_list("group_id", flat=True)
-        )
-        user._lokalsamverkan_groups = cached
-    return cached
+    return reach_of(user).coordinated
 
 
-def is_staff_role(user) -> bool:
-    """Return whether the user works in the portal (any role but the public)."""
+def is_bound_by_secrecy(user) -> bool:
+    """Return whether the user is bound by professional secrecy (by organisation or role)."""
+    return reach_of(user).bound_by_secrecy
+
+
+def works_in_portal(user) -> bool:
+    """Return whether the user works in the portal: any role but the public."""
     return role_of(user) != Role.PUBLIC
 
 
@@ -86,9 +220,22 @@ def editable_groups(user) -> QuerySet[NetworkGroup]:
     """Return the groups whose meetings and activities the user may create and change."""
     if manages_everything(user):
         return NetworkGroup.objects.all()
-    if role_of(user) == Role.COORDINATOR:
-        return NetworkGroup.objects.filter(pk__in=coordinated_group_ids(user))
-    return NetworkGroup.objects.none()
+    return NetworkGroup.objects.filter(pk__in=coordinated_group_ids(user))
+
+
+def member_groups(user) -> QuerySet[NetworkGroup]:
+    """Return the groups Mina nätverk shows: every group for the staff roles, else the user's
+    own (as coordinator or member)."""
+    if reach_of(user).everywhere != Visibility.PUBLIC:
+        return NetworkGroup.objects.active()
+    return NetworkGroup.objects.filter(pk__in=reach_of(user).groups)
+
+
+def highest_tier(user) -> Visibility:
+    """Return the most closed tier the user reaches for any record they may create."""
+    reach = reach_of(user)
+    tiers = [reach.groups[pk] for pk in reach.coordinated]
+    return Visibility.closest(reach.everywhere, *tiers)
 
 
 def can_edit_group_items(user, group) -> bool:
@@ -98,14 +245,34 @@ def can_edit_group_items(user, group) -> bool:
     return group is not None and group.pk in coordinated_group_ids(user)
 
 
+def _owner(record) -> dict:
+    """Return the owner ids of a meeting, activity, document … as `Reach.tier` takes them."""
+    return {
+        "group_id": getattr(record, "group_id", None),
+        "kind_id": getattr(record, "kind_id", None),
+        "forum_id": getattr(record, "forum_id", None),
+    }
+
+
+def may_read(user, record, visibility=None) -> bool:
+    """Return whether the user may read `record` (anything with a tier and an owner) at
+    `visibility` (by default its own `visibility`)."""
+    return reach_of(user).may_read(visibility or record.visibility, **_owner(record))
+
+
 def can_edit_meeting(user, meeting) -> bool:
     """Return whether the user may change or cancel `meeting`.
 
-    Meetings of forums and joint meetings of a kind are the network developer's.
+    Meetings of forums and joint meetings of a kind are the network developer's. A group's
+    coordinator may change its meetings whose tier (and notes' tier) they reach.
     """
     if manages_everything(user):
         return True
-    return meeting.group_id is not None and meeting.group_id in coordinated_group_ids(user)
+    return (
+        meeting.group_id is not None
+        and meeting.group_id in coordinated_group_ids(user)
+        and may_read(user, meeting, meeting.notes_tier)
+    )
 
 
 def can_create_meetings(user) -> bool:
@@ -114,27 +281,25 @@ def can_create_meetings(user) -> bool:
 
 
 def can_view_meeting(user, meeting) -> bool:
-    """Return whether the user may see `meeting` at all (internal ones: staff only)."""
-    return not meeting.is_internal or is_staff_role(user)
+    """Return whether the user may see `meeting` at all, given its tier."""
+    return may_read(user, meeting)
 
 
 def visible_meetings_filter(user) -> Q:
     """Return the filter for the meetings the user may see in lists, calendars and feeds."""
-    if is_staff_role(user):
-        return Q()
-    return Q(is_internal=False)
+    return reach_of(user).filter()
+
+
+def visible_activities_filter(user) -> Q:
+    """Return the filter for the activities the user may see (those without a group are the
+    portal's own)."""
+    return reach_of(user).filter(kind=None, forum=None)
 
 
 def can_view_notes(user, meeting) -> bool:
-    """Return whether the user may read the notes of `meeting`, given their visibility."""
-    if not can_view_meeting(user, meeting):
-        return False
-    if meeting.notes_visibility == Visibility.PUBLIC:
-        return True
-    if meeting.notes_visibility == Visibility.INTERNAL:
-        return is_staff_role(user)
-    # Restricted: the group's own coordinators and those who manage everything.
-    return can_edit_meeting(user, meeting)
+    """Return whether the user may read the notes (with the agenda and follow-up) of
+    `meeting`: their tier is the meeting's or the notes' own, whichever is more closed."""
+    return may_read(user, meeting, meeting.notes_tier)
 
 
 def can_search_confidential_text(user) -> bool:
@@ -152,22 +317,37 @@ def can_view_history(user) -> bool:
 
 
 def can_view_activity(user, activity) -> bool:
-    return not activity.is_internal or is_staff_role(user)
+    return may_read(user, activity)
 
 
 def can_edit_activity(user, activity) -> bool:
-    """Return whether the user may change `activity` (a coordinator: their groups' only)."""
+    """Return whether the user may change `activity` (a coordinator: their groups' only, at a
+    tier they reach)."""
     if manages_everything(user):
         return True
-    return activity.group_id is not None and activity.group_id in coordinated_group_ids(user)
+    return (
+        activity.group_id is not None
+        and activity.group_id in coordinated_group_ids(user)
+        and may_read(user, activity)
+    )
 
 
 # --- budget ------------------------------------------------------------------------------
 
 
 def can_view_budget(user) -> bool:
-    """Return whether the user may see budget figures (every role but the public)."""
-    return is_staff_role(user)
+    """Return whether the user may see budget figures: the staff roles and coordinators (a
+    coordinator not bound by secrecy only their own groups', see `sees_every_budget`)."""
+    return role_of(user) not in (Role.PUBLIC, Role.MEMBER)
+
+
+def sees_every_budget(user) -> bool:
+    """Return whether the user may see every group's budget figures and the totals.
+
+    Association people see their own groups' figures only: what other groups spend tells
+    about their work, and a total less one's own figures is the others' figures.
+    """
+    return can_view_budget(user) and is_bound_by_secrecy(user)
 
 
 def can_spend_for(user, group) -> bool:

@@ -55,9 +55,7 @@ def year_grid(request, year):
         raise Http404("No calendar for that year.")
     form = KindFilterForm(request.GET or None)
     kind = form.cleaned_data["natverkstyp"] if form.is_valid() else None
-    grid = build_year_grid(
-        year=year, kind=kind, include_internal=permissions.is_staff_role(request.user)
-    )
+    grid = build_year_grid(year=year, kind=kind, reach=permissions.reach_of(request.user))
     return render(
         request,
         "portal/year_grid.html",
@@ -83,9 +81,7 @@ def month(request, year, month):
     first = datetime.date(year, month, 1)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
-    days = month_days(
-        year=year, month=month, include_internal=permissions.is_staff_role(request.user)
-    )
+    days = month_days(year=year, month=month, reach=permissions.reach_of(request.user))
     return render(
         request,
         "portal/calendar_month.html",
@@ -94,6 +90,6 @@ def month(request, year, month):
             "days": days,
             "previous": previous if _year_in_range(previous.year) else None,
             "following": following if _year_in_range(following.year) else None,
-            "show_internal": permissions.is_staff_role(request.user),
+            "show_tiers": permissions.works_in_portal(request.user),
         },
     )

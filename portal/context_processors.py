@@ -8,6 +8,6 @@ def site(request):
     """Give every template the municipality running the portal and the user's portal role."""
     return {
         "municipality": Municipality.objects.first(),
-        "works_in_portal": SimpleLazyObject(lambda: permissions.is_staff_role(request.user)),
+        "works_in_portal": SimpleLazyObject(lambda: permissions.works_in_portal(request.user)),
         "makes_reports": SimpleLazyObject(lambda: permissions.can_create_reports(request.user)),
     }

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetings.calendar import year_grid
-from networks.models import Municipality, NetworkKind
+from networks.models import Municipality, NetworkKind, Visibility
+from networks.permissions import Reach
 
 from .models import ReportKind
 from .pdf import html_to_pdf
@@ -49,7 +50,9 @@ def _calendar_context(
     *, year: int, network_kind: NetworkKind | None, generated_at: datetime.datetime
 ) -> dict:
     """Return the context of the meeting calendar: every kind's meetings, or one kind's."""
-    grid = year_grid(year=year, kind=network_kind, include_internal=True)
+    # For those who may ask for it: the network developer and the head of administration, so
+    # what the head of administration may read (restricted meetings stay with the groups).
+    grid = year_grid(year=year, kind=network_kind, reach=Reach(everywhere=Visibility.CONFIDENTIAL))
     if network_kind:
         title = _("Meeting dates %(year)s: %(kind)s") % {"year": year, "kind": network_kind.name}
     else:

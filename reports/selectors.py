@@ -364,6 +364,6 @@ def annual_report(*, year: int) -> AnnualReport:
         chapters=chapters,
         budget=budget_for_report(year=year),
         activities=activity_sections(year=year),
-        grid=year_grid(year=year, include_internal=False),
+        grid=year_grid(year=year),
         forum_meetings=_forum_meetings(forum_tallies),
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from meetings.calendar import RowLevel, format_days, year_grid
 from meetings.models import ActivityType, Meeting, MeetingStatus, MeetingType
 from networks.models import Forum
-from networks.permissions import Role
+from networks.permissions import Reach, Role
 from tests.factories.accounts import coordinator_of, user_with_role
 from tests.factories.meetings import ActivityFactory, MeetingFactory
 from tests.factories.networks import (
@@ -141,12 +141,15 @@ def test_internal_meetings_and_activities_only_when_asked_for(registry):
     """Internal meetings and activities are in the staff's grid only."""
     hulta = registry["groups"]["Hulta"]
     held("18/1", group=hulta)
-    held("22/3", group=hulta, is_internal=True)
+    held("22/3", group=hulta, visibility="confidential")
     ActivityFactory(
-        group=hulta, type=ActivityType.SAFETY_WALK, start_date=day("30/10"), is_internal=True
+        group=hulta,
+        type=ActivityType.SAFETY_WALK,
+        start_date=day("30/10"),
+        visibility="confidential",
     )
     public = year_grid(year=YEAR)
-    staff = year_grid(year=YEAR, include_internal=True)
+    staff = year_grid(year=YEAR, reach=Reach(everywhere="confidential"))
     assert (cell(public, "Hulta", 3), public.row("Hulta").safety_walks) == ("", "")
     assert (cell(staff, "Hulta", 3), staff.row("Hulta").safety_walks) == ("22/3", "30/10")
 
@@ -239,7 +242,7 @@ def build_year(meeting_count):
             date=datetime.date(YEAR, 1, 1) + datetime.timedelta(days=n % 365),
             type=types[n % len(types)],
             status=MeetingStatus.HELD,
-            is_internal=n % 10 == 0,
+            visibility="confidential" if n % 10 == 0 else "public",
             **owners[n % len(owners)],
         )
         for n in range(meeting_count)
@@ -256,7 +259,7 @@ def build_year(meeting_count):
 def test_grid_query_count_does_not_grow(query_count, meeting_count):
     """At 125 and at 10 000 meetings the grid costs the same few queries."""
     kinds = build_year(meeting_count)
-    grid, queries = query_count(year_grid, year=YEAR, include_internal=True)
+    grid, queries = query_count(year_grid, year=YEAR, reach=Reach(everywhere="confidential"))
     assert queries == GRID_QUERIES
     assert grid.meeting_count == meeting_count
     _grid, queries = query_count(year_grid, year=YEAR, kind=kinds[0])
@@ -334,7 +337,7 @@ def test_month_thirteen_is_not_found(client):
 def test_internal_meetings_are_for_staff_only_on_both_pages(client, registry):
     """Anonymous visitors see no internal meeting; every staff role sees them."""
     hulta = registry["groups"]["Hulta"]
-    held("22/3", group=hulta, is_internal=True, place="Kommunhuset, rum 7")
+    held("22/3", group=hulta, visibility="confidential", place="Kommunhuset, rum 7")
     year_url = reverse("portal:year_grid", args=[YEAR])
     month_url = reverse("portal:calendar_month", args=[YEAR, 3])
     assert "22/3" not in client.get(year_url).content.decode()

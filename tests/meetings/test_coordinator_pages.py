@@ -72,7 +72,7 @@ def held_meeting_data(group, **changes):
         "type": "ordinary",
         "participant_count": "12",
         "notes": "Vi pratade om sommarlovet.",
-        "notes_visibility": "internal",
+        "notes_visibility": "confidential",
         "follow_up": "Boka lokal till nästa gång.",
         "agenda": "",
     }
@@ -393,7 +393,7 @@ def test_list_pages_by_fifty_and_keeps_the_filters(client, setting):
 def test_public_list_hides_internal_meetings(client, setting):
     """Visitors do not see internal meetings in the list, nor the notes filter."""
     public = MeetingFactory(group=setting["boda"])
-    MeetingFactory(group=setting["boda"], is_internal=True)
+    MeetingFactory(group=setting["boda"], visibility="confidential")
     response = client.get(reverse("meetings:meeting_list"), {"year": ""})
     assert set(response.context["meetings"]) == {public}
     assert "lacking_notes" not in html_of(response)
@@ -505,7 +505,7 @@ def build_meetings(count, groups, kind):
             date=start + datetime.timedelta(days=(n * 37) % 1800),
             status=statuses[n % 3],
             notes="" if n % 2 else "Anteckningar",
-            is_internal=n % 7 == 0,
+            visibility="confidential" if n % 7 == 0 else "public",
         )
         for n in range(count)
     )

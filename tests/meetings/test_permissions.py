@@ -90,7 +90,7 @@ def world():
             notes_visibility=Visibility.RESTRICTED,
         ),
         "internal": MeetingFactory(
-            group=group_a, is_internal=True, notes=INTERNAL_NOTES, place="Internt rum"
+            group=group_a, visibility="confidential", notes=INTERNAL_NOTES, place="Internt rum"
         ),
         "activity": ActivityFactory(group=group_a, area="Hulta"),
     }

@@ -75,7 +75,7 @@ def test_meetings_are_in_date_order_and_a_meeting_without_time_shows_the_date(cl
 
 def test_page_hides_internal_past_and_other_groups_meetings(client, boda):
     """Internal meetings, past meetings and other groups' meetings are not listed."""
-    MeetingFactory(group=boda, is_internal=True, place="Internt rum")
+    MeetingFactory(group=boda, visibility="confidential", place="Internt rum")
     MeetingFactory(group=boda, date=days_ahead(-1), status=MeetingStatus.HELD, place="Igår")
     MeetingFactory(group=NetworkGroupFactory(kind=boda.kind), place="Annan grupp")
     text = text_of(client.get(boda.get_absolute_url()))
@@ -140,7 +140,7 @@ def test_kind_page_lists_upcoming_public_joint_meetings(client, boda):
     kind = boda.kind
     day = days_ahead(40)
     MeetingFactory(group=None, kind=kind, date=day, place="Pulsen", type=MeetingType.CONFERENCE)
-    MeetingFactory(group=None, kind=kind, is_internal=True, place="Internt")
+    MeetingFactory(group=None, kind=kind, visibility="confidential", place="Internt")
     MeetingFactory(group=None, kind=NetworkKindFactory(), place="Annan typ")
     MeetingFactory(group=boda, place="Gruppens eget möte")
     text = text_of(client.get(kind.get_absolute_url()))

@@ -132,12 +132,12 @@ def test_each_feed_holds_exactly_its_public_meetings_in_the_window(client, regis
     boda_ahead = MeetingFactory(group=boda)
     boda_recent = MeetingFactory(group=boda, date=days_from_today(-FEED_DAYS_BACK))
     MeetingFactory(group=boda, date=days_from_today(-FEED_DAYS_BACK - 1))  # too old
-    MeetingFactory(group=boda, is_internal=True)
+    MeetingFactory(group=boda, visibility="confidential")
     norrby = MeetingFactory(group=registry["norrby"])
     area_norrby = MeetingFactory(group=registry["area_norrby"])
     MeetingFactory(group=registry["dormant"])
     joint = MeetingFactory(group=None, kind=kind, type=MeetingType.CONFERENCE)
-    MeetingFactory(group=None, kind=kind, is_internal=True)
+    MeetingFactory(group=None, kind=kind, visibility="confidential")
     forum = MeetingFactory(group=None, forum=registry["bra"])
     MeetingFactory(group=None, forum=Forum.objects.create(name="Nedlagt", slug="x", active=False))
     urls = feed_urls(registry)
@@ -228,7 +228,9 @@ def test_no_notes_agenda_follow_up_or_organisations_in_any_feed(client, registry
         follow_up=f"Uppföljning {SECRET} follow-up",
     )
     meeting.organisations.set([organisation])
-    MeetingFactory(group=registry["boda"], is_internal=True, place=f"{SECRET} internt möte")
+    MeetingFactory(
+        group=registry["boda"], visibility="confidential", place=f"{SECRET} internt möte"
+    )
     for url in feed_urls(registry).values():
         content = fetch(client, url).content
         # Long lines are folded in iCalendar: look at the unfolded text as well.

@@ -115,7 +115,7 @@ def test_a_deactivated_group_disappears_at_once(client, group):
 def test_logged_in_users_never_get_the_anonymous_copy(client, group):
     """Staff see internal meetings in the calendar, though anonymous visitors' copy is cached."""
     today = timezone.localdate()
-    MeetingFactory(group=group, date=today, place="Hemligt rum", is_internal=True)
+    MeetingFactory(group=group, date=today, place="Hemligt rum", visibility="confidential")
     url = reverse("portal:calendar_month", kwargs={"year": today.year, "month": today.month})
     assert "Hemligt rum" not in get(client, url)
     client.force_login(user_with_role(Role.NETWORK_DEVELOPER))
@@ -125,7 +125,7 @@ def test_logged_in_users_never_get_the_anonymous_copy(client, group):
 def test_a_logged_in_users_page_is_never_kept_for_others(client, group):
     """A page rendered for a logged-in user is never served to an anonymous visitor."""
     today = timezone.localdate()
-    MeetingFactory(group=group, date=today, place="Hemligt rum", is_internal=True)
+    MeetingFactory(group=group, date=today, place="Hemligt rum", visibility="confidential")
     url = reverse("portal:calendar_month", kwargs={"year": today.year, "month": today.month})
     client.force_login(user_with_role(Role.NETWORK_DEVELOPER))
     assert "Hemligt rum" in get(client, url)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from budget.money import format_sek
 from meetings.calendar import year_grid
 from networks.models import NetworkGroup
+from networks.permissions import Reach
 from reports.build import report_build
 from reports.models import ReportKind
 from reports.pdf import StaticFilesFetcher
@@ -66,7 +67,7 @@ def demo_pdfs(django_db_setup, django_db_blocker):
                 )
                 for group in NetworkGroup.objects.select_related("kind", "running_organisation")
             ],
-            "grid": year_grid(year=2017, include_internal=True),
+            "grid": year_grid(year=2017, reach=Reach(everywhere="confidential")),
         }
         annual = report_build(kind=ReportKind.ANNUAL, year=2017)
         calendar = report_build(kind=ReportKind.CALENDAR, year=2017)

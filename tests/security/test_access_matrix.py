@@ -257,10 +257,10 @@ def world():
     }
     meeting = MeetingFactory(group=group_a, date=today, notes_visibility=Visibility.RESTRICTED)
     meeting.save()  # a second history record: a change to look at
-    internal = MeetingFactory(group=group_a, date=today, is_internal=True)
+    internal = MeetingFactory(group=group_a, date=today, visibility="confidential")
     series = MeetingSeries.objects.create(description="Vårens möten")
     activity = ActivityFactory(group=group_a, start_date=today)
-    internal_activity = ActivityFactory(group=group_a, start_date=today, is_internal=True)
+    internal_activity = ActivityFactory(group=group_a, start_date=today, visibility="confidential")
     budget_year = BudgetYearFactory(year=today.year)
     KindAllocationFactory(budget_year=budget_year, kind=kind)
     expense = ExpenseFactory(
@@ -468,7 +468,7 @@ def post_cases(world):
         "end_time": "17:00",
         "place": "Ändrad plats",
         "type": "ordinary",
-        "notes_visibility": "internal",
+        "notes_visibility": "confidential",
     }
     series_data = {
         "owner": f"group:{group_a.pk}",

@@ -88,7 +88,7 @@ def test_with_redis_down_reports_say_so_and_everything_else_works(client, networ
                 "end_time": "19:30",
                 "place": "Bodaskolan",
                 "type": "ordinary",
-                "notes_visibility": "internal",
+                "notes_visibility": "confidential",
             },
         )
         assert response.status_code == 302, response.content.decode()[:3000]

@@ -154,7 +154,7 @@ def valid_meeting(w):
         "end_time": "17:00",
         "place": "Biblioteket",
         "type": "ordinary",
-        "notes_visibility": "internal",
+        "notes_visibility": "confidential",
     }
 
 
@@ -210,12 +210,12 @@ def meeting_fields(w):
         "end_time": times,
         "place": texts,
         "type": choice("ordinary", "extra", "citizen_dialogue"),
-        "is_internal": booleans,
+        "visibility": choice("public", "network", "confidential", "restricted"),
         "agenda": texts,
         "participant_count": counts,
         "organisations": st.lists(id_of(w["organisation"], 0), max_size=3),
         "notes": texts,
-        "notes_visibility": choice("public", "internal", "restricted"),
+        "notes_visibility": choice("public", "network", "confidential", "restricted"),
         "follow_up": texts,
     }
 
@@ -231,7 +231,7 @@ def series_fields(w):
         "end_time": times,
         "place": texts,
         "type": choice("ordinary", "extra"),
-        "is_internal": booleans,
+        "visibility": choice("public", "network", "confidential", "restricted"),
         "agenda": texts,
     }
 
@@ -250,7 +250,7 @@ def activity_fields(w):
         "partners": st.lists(id_of(w["organisation"]), max_size=2),
         "description": texts,
         "is_special": booleans,
-        "is_internal": booleans,
+        "visibility": choice("public", "network", "confidential", "restricted"),
     }
 
 
@@ -448,7 +448,7 @@ def test_property_data_can_succeed(client, world):
         "status": "planned",
         "date": str(timezone.localdate()),
         "type": "ordinary",
-        "notes_visibility": "internal",
+        "notes_visibility": "confidential",
     }
     check_post(client, world, reverse("meetings:meeting_create"), post, Meeting)
     assert Meeting.objects.count() == before + 1

@@ -137,24 +137,28 @@ def world():
         agenda=m["internal agenda"],
         notes=m["internal notes"],
         follow_up=m["internal follow-up"],
-        notes_visibility=Visibility.INTERNAL,
+        notes_visibility=Visibility.CONFIDENTIAL,
     )
     internal = MeetingFactory(
         group=group,
         date=soon,
-        is_internal=True,
+        visibility="confidential",
         place=m["internal meeting place"],
         notes=m["internal meeting notes"],
         notes_visibility=Visibility.PUBLIC,
     )
     MeetingFactory(
-        group=None, kind=kind, date=soon, is_internal=True, place=m["internal joint meeting place"]
+        group=None,
+        kind=kind,
+        date=soon,
+        visibility="confidential",
+        place=m["internal joint meeting place"],
     )
     ActivityFactory(group=group, start_date=soon, name="Aktivitetsdag i Hulta")
     ActivityFactory(
         group=group,
         start_date=soon,
-        is_internal=True,
+        visibility="confidential",
         name=m["internal activity name"],
         area=m["internal activity area"],
         description=m["internal activity description"],
