@@ -1,9 +1,11 @@
 """The budget overview, its CSV export, and setting up and closing years.
 
-Every view asks networks.permissions: the figures are for every staff role (can_view_budget),
-setting up and closing years for the network developer (can_manage_budget). A visitor who is
-not logged in is sent to the login page; a logged-in user without a role gets a 403 that says
-why – the budget is internal, but its pages are no secret.
+Every view asks networks.permissions: the figures are for every staff role and coordinator
+(can_view_budget) – every group's only for those bound by professional secrecy
+(sees_every_budget); an association's coordinator sees their own groups'. Setting up and
+closing years is for the network developer (can_manage_budget). A visitor who is not logged
+in is sent to the login page; a logged-in user without a role gets a 403 that says why – the
+budget is internal, but its pages are no secret.
 """
 
 from django.contrib import messages
@@ -23,7 +25,7 @@ from .csv_export import overview_csv_response
 from .forms import BudgetYearForm
 from .models import Application, BudgetYear, default_budget_year
 from .selectors import budget_overview
-from .views import NO_BUDGET_ACCESS
+from .views import NO_BUDGET_ACCESS, NOT_EVERY_BUDGET
 
 NOT_BUDGET_MANAGER = gettext_lazy(
     "Only the network developer can set up and close budget years. You can see the budget "
@@ -65,6 +67,7 @@ def overview(request, year):
             "years": list(BudgetYear.objects.order_by("-year").values_list("year", "is_closed")),
             "can_manage": can_manage,
             "my_group_ids": mine,
+            "sees_every_budget": permissions.sees_every_budget(user),
             "my_lines": [line for line in result.groups if line.group.pk in mine],
             "undecided_count": (
                 Application.objects.filter(budget_year=budget_year).undecided().count()
@@ -75,7 +78,7 @@ def overview(request, year):
     )
 
 
-@allowed(permissions.can_view_budget, NO_BUDGET_ACCESS)
+@allowed(permissions.sees_every_budget, NOT_EVERY_BUDGET)
 def overview_csv(request, year):
     """Download a year's overview for Excel: per group, per kind and in total."""
     budget_year = get_object_or_404(BudgetYear, year=year)

@@ -49,6 +49,10 @@ NO_BUDGET_ACCESS = gettext_lazy(
     "developer and the head of administration. Ask the network developer to link your account "
     "to your group."
 )
+NOT_EVERY_BUDGET = gettext_lazy(
+    "The overview of every group's budget is for the municipality's staff; you see your own "
+    "groups' figures on the budget page."
+)
 ONLY_COORDINATORS_SPEND = gettext_lazy(
     "Only the coordinators of a group and the network developer record expenses and apply "
     "for pooled funds. You can read the budget, but not change it."

@@ -25,9 +25,10 @@ never reach the confidential tier, whatever role they hold: being logged in is n
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from .models import Forum, GroupRole, NetworkGroup, Organisation, Person, Visibility
+from .models import GroupRole, NetworkGroup, Organisation, Visibility
 
 
 class Role(StrEnum):
@@ -126,22 +127,33 @@ class Reach:
 
 
 def _role_and_reach(user) -> tuple[Role, Reach]:
-    """Compute the user's role and reach (two queries for a member, one for staff)."""
+    """Compute the user's role and reach: two queries for a member, one for the staff roles,
+    none for an administrator."""
     if user.is_superuser:
-        return Role.ADMINISTRATOR, Reach(everywhere=EVERYWHERE[Role.ADMINISTRATOR])
-    names = set(user.groups.values_list("name", flat=True))
+        return Role.ADMINISTRATOR, Reach(
+            everywhere=EVERYWHERE[Role.ADMINISTRATOR], bound_by_secrecy=True
+        )
+    # One query for the auth groups, the person's organisation type and forums (a few rows:
+    # groups × forums), one for the roles in groups.
+    rows = list(
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list("groups__name", "person__organisation__type", "person__forums")
+    )
+    names = {name for name, _type, _forum in rows if name}
+    organisation_type = next((kind for _name, kind, _forum in rows), None)
+    forums = {forum for _name, _type, forum in rows if forum is not None}
     staff_role = next(
         (role for role, (name, _permissions) in ROLE_GROUPS.items() if name in names), None
     )
-    organisation_type = (
-        Person.objects.filter(user=user).values_list("organisation__type", flat=True).first()
-    )
+    if staff_role is not None:
+        # The staff roles reach every group at their tier and coordinate none themselves.
+        return staff_role, Reach(everywhere=EVERYWHERE[staff_role], bound_by_secrecy=True)
     memberships = list(
         GroupRole.objects.filter(person__user=user).values_list(
             "group_id", "group__kind_id", "role"
         )
     )
-    forums = list(Forum.objects.filter(members__user=user).values_list("pk", flat=True))
     bound = organisation_type in Organisation.SECRECY_BOUND_TYPES
     member_tier = Visibility.CONFIDENTIAL if bound else Visibility.NETWORK
     groups, kinds, coordinated = {}, {}, set()
@@ -156,17 +168,14 @@ def _role_and_reach(user) -> tuple[Role, Reach]:
     forum_tiers = dict.fromkeys(forums, member_tier)
     is_member = bool(memberships or forums)
     reach = Reach(
-        everywhere=EVERYWHERE.get(staff_role, Visibility.PUBLIC),
         groups=groups,
         kinds=kinds,
         forums=forum_tiers,
         portal=member_tier if is_member else Visibility.PUBLIC,
         coordinated=frozenset(coordinated),
-        bound_by_secrecy=bound or staff_role is not None,
+        bound_by_secrecy=bound,
     )
-    if staff_role is not None:
-        role = staff_role
-    elif coordinated:
+    if coordinated:
         role = Role.COORDINATOR
     elif is_member:
         role = Role.MEMBER

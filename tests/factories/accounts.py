@@ -19,13 +19,24 @@ def user_with_role(role: Role, username: str | None = None):
     return user
 
 
-def coordinator_of(*groups, username="coordinator", role=GroupRole.Role.CONVENER):
-    """Create a coordinator: a user whose person convenes (or is contact person of) `groups`."""
+def coordinator_of(*groups, username="coordinator", role=GroupRole.Role.CONVENER, **person):
+    """Create a coordinator: a user whose person convenes (or is contact person of) `groups`.
+
+    `person` sets the person's fields (`person__organisation=…` for an association's
+    coordinator); by default they work for a municipal administration.
+    """
     user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
-    person = None
+    found = None
     for group in groups:
-        link = GroupRoleFactory(group=group, role=role, person=person) if person else None
-        if link is None:
-            link = GroupRoleFactory(group=group, role=role, person__user=user)
-            person = link.person
+        if found is not None:
+            GroupRoleFactory(group=group, role=role, person=found)
+        else:
+            found = GroupRoleFactory(group=group, role=role, person__user=user, **person).person
     return user
+
+
+def member_of(*groups, username="member", organisation=None):
+    """Create a member of `groups` (role member) working for `organisation`: its type decides
+    whether they are bound by professional secrecy."""
+    kwargs = {} if organisation is None else {"person__organisation": organisation}
+    return coordinator_of(*groups, username=username, role=GroupRole.Role.MEMBER, **kwargs)

@@ -19,6 +19,7 @@ from tests.factories.networks import (
     NetworkGroupFactory,
     NetworkKindFactory,
 )
+from tests.text import sv
 
 pytestmark = pytest.mark.django_db
 
@@ -334,24 +335,28 @@ def test_month_thirteen_is_not_found(client):
     assert client.get(reverse("portal:calendar_month", args=[YEAR, 13])).status_code == 404
 
 
-def test_internal_meetings_are_for_staff_only_on_both_pages(client, registry):
-    """Anonymous visitors see no internal meeting; every staff role sees them."""
+def test_confidential_meetings_only_for_those_who_reach_the_tier_on_both_pages(client, registry):
+    """Anonymous visitors and another group's coordinator see no confidential meeting; the
+    network developer, the head of administration and the group's own coordinator do."""
     hulta = registry["groups"]["Hulta"]
     held("22/3", group=hulta, visibility="confidential", place="Kommunhuset, rum 7")
     year_url = reverse("portal:year_grid", args=[YEAR])
     month_url = reverse("portal:calendar_month", args=[YEAR, 3])
     assert "22/3" not in client.get(year_url).content.decode()
     assert "Kommunhuset, rum 7" not in client.get(month_url).content.decode()
-    staff = [
+    client.force_login(coordinator_of(registry["groups"]["Boda"], username="boda"))
+    assert "<td>22/3</td>" not in client.get(year_url).content.decode()
+    assert "Kommunhuset, rum 7" not in client.get(month_url).content.decode()
+    marked = sv("Not public: %(tier)s", tier=sv("confidential"))
+    for user in [
         user_with_role(Role.NETWORK_DEVELOPER),
         user_with_role(Role.HEAD_OF_ADMINISTRATION),
-        coordinator_of(registry["groups"]["Boda"]),
-    ]
-    for user in staff:
+        coordinator_of(hulta, username="hulta"),
+    ]:
         client.force_login(user)
         assert "<td>22/3</td>" in client.get(year_url).content.decode(), user
         month_html = client.get(month_url).content.decode()
-        assert "Kommunhuset, rum 7" in month_html and "Internt möte" in month_html, user
+        assert "Kommunhuset, rum 7" in month_html and marked in month_html, user
 
 
 def test_month_page_lists_each_day_with_its_meetings_and_activities(client, registry):

@@ -33,10 +33,10 @@ from django.utils import timezone
 
 from budget.models import Application, BudgetYear, Expense, KindAllocation
 from meetings.models import Activity, Meeting, MeetingSeries, Visibility
-from networks.models import Forum, Municipality
+from networks.models import Forum, Municipality, Organisation
 from networks.permissions import Role
 from reports.models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind
-from tests.factories.accounts import coordinator_of, user_with_role
+from tests.factories.accounts import coordinator_of, member_of, user_with_role
 from tests.factories.budget import (
     ApplicationFactory,
     BudgetYearFactory,
@@ -57,86 +57,98 @@ from tests.submitted import fresh_key
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "coordinator_a", "coordinator_b", "developer", "head", "admin")
+ROLES = (
+    "anonymous",
+    "coordinator_a",
+    "coordinator_b",
+    "developer",
+    "head",
+    "admin",
+    "association_member_a",
+    "municipal_member_a",
+    "association_coordinator_a",
+)
 L = "login"
 
 # fmt: off
 # The portal's own pages: pattern → [(case, answers per role)], roles in the order of ROLES.
-#                                       anonymous coord A coord B developer head admin
+#                                       anonymous coord A coord B developer head admin,
+#                                       then group A's association member, municipal member
+#                                       and association coordinator
 PAGES = {
-    "home":                            {"": (302, 302, 302, 302, 302, 302)},
-    "portal:overview":                 {"": (200, 200, 200, 200, 200, 200)},
-    "portal:search":                   {"": (200, 200, 200, 200, 200, 200)},
-    "portal:feed_all":                 {"": (200, 200, 200, 200, 200, 200)},
-    "portal:kind_detail":              {"": (200, 200, 200, 200, 200, 200)},
-    "portal:feed_kind":                {"": (200, 200, 200, 200, 200, 200)},
-    "portal:group_detail":             {"": (200, 200, 200, 200, 200, 200)},
-    "portal:feed_group":               {"": (200, 200, 200, 200, 200, 200)},
-    "portal:accessibility":            {"": (200, 200, 200, 200, 200, 200)},
+    "home":                            {"": (302, 302, 302, 302, 302, 302, 302, 302, 302)},
+    "portal:overview":                 {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:search":                   {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:feed_all":                 {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:kind_detail":              {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:feed_kind":                {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:group_detail":             {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:feed_group":               {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:accessibility":            {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
     # Logged-in users are sent on from the login page; logging out takes a POST.
-    "login":                           {"": (200, 302, 302, 302, 302, 302)},
-    "logout":                          {"": (405, 405, 405, 405, 405, 405)},
-    "password_change":                 {"": (L,   200, 200, 200, 200, 200)},
-    "password_change_done":            {"": (L,   200, 200, 200, 200, 200)},
-    "password_reset":                  {"": (200, 200, 200, 200, 200, 200)},
-    "password_reset_done":             {"": (200, 200, 200, 200, 200, 200)},
-    "password_reset_confirm":          {"": (200, 200, 200, 200, 200, 200)},
-    "password_reset_complete":         {"": (200, 200, 200, 200, 200, 200)},
-    "meetings:my_networks":            {"": (L,   200, 200, 200, 200, 200)},
-    "meetings:meeting_list":           {"": (200, 200, 200, 200, 200, 200)},
-    "meetings:meeting_create":         {"": (L,   200, 200, 200, 403, 200)},
-    "meetings:meeting_series_create":  {"": (L,   200, 200, 200, 403, 200)},
-    "meetings:meeting_detail":         {"public": (200, 200, 200, 200, 200, 200),
-                                        "internal": (404, 200, 200, 200, 200, 200)},
-    "meetings:meeting_edit":           {"": (L,   200, 403, 200, 403, 200)},
-    "meetings:meeting_cancel":         {"": (L,   200, 403, 200, 403, 200)},
-    "meetings:meeting_history":        {"": (L,   403, 403, 200, 403, 200)},
-    "meetings:activity_list":          {"": (200, 200, 200, 200, 200, 200)},
-    "meetings:activity_create":        {"": (L,   200, 200, 200, 403, 200)},
-    "meetings:activity_edit":          {"public": (L, 200, 403, 200, 403, 200),
-                                        "internal": (L, 200, 403, 200, 403, 200)},
-    "portal:calendar":                 {"": (302, 302, 302, 302, 302, 302)},
-    "portal:year_grid":                {"": (200, 200, 200, 200, 200, 200)},
-    "portal:calendar_month":           {"": (200, 200, 200, 200, 200, 200)},
-    "budget:overview_current":         {"": (L,   302, 302, 302, 302, 302)},
-    "budget:year_create":              {"": (L,   403, 403, 200, 403, 200)},
-    "budget:overview":                 {"": (L,   200, 200, 200, 200, 200)},
-    "budget:overview_csv":             {"": (L,   200, 200, 200, 200, 200)},
-    "budget:year_close":               {"": (L,   403, 403, 200, 403, 200)},
-    "budget:expense_list":             {"": (L,   200, 200, 200, 200, 200)},
-    "budget:expense_create":           {"": (L,   200, 200, 200, 403, 200)},
-    "budget:expense_edit":             {"": (L,   200, 404, 200, 403, 200)},
-    "budget:expense_delete":           {"": (L,   200, 404, 200, 403, 200)},
-    "budget:expense_receipt":          {"": (L,   200, 404, 200, 200, 200)},
-    "budget:application_list":         {"": (L,   200, 200, 200, 200, 200)},
-    "budget:application_create":       {"": (L,   200, 200, 200, 403, 200)},
-    "budget:application_detail":       {"": (L,   200, 404, 200, 200, 200)},
-    "reports:report_list":             {"": (L,   403, 403, 200, 200, 200)},
-    "reports:report_create":           {"": (L,   405, 405, 405, 405, 405)},
-    "portal:published_list":           {"": (200, 200, 200, 200, 200, 200)},
-    "reports:text_edit":               {"": (L,   403, 403, 200, 403, 200)},
-    "reports:job_detail":              {"": (L,   403, 403, 200, 200, 200)},
-    "reports:job_retry":               {"": (L,   405, 405, 405, 405, 405)},
-    "reports:job_publish":             {"": (L,   405, 405, 405, 405, 405)},
-    "reports:job_download":            {"unpublished": (L, 403, 403, 200, 200, 200),
-                                        "published": (200, 200, 200, 200, 200, 200)},
+    "login":                           {"": (200, 302, 302, 302, 302, 302, 302, 302, 302)},
+    "logout":                          {"": (405, 405, 405, 405, 405, 405, 405, 405, 405)},
+    "password_change":                 {"": (L, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "password_change_done":            {"": (L, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "password_reset":                  {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "password_reset_done":             {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "password_reset_confirm":          {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "password_reset_complete":         {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "meetings:my_networks":            {"": (L, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "meetings:meeting_list":           {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "meetings:meeting_create":         {"": (L, 200, 200, 200, 403, 200, 403, 403, 200)},
+    "meetings:meeting_series_create":  {"": (L, 200, 200, 200, 403, 200, 403, 403, 200)},
+    "meetings:meeting_detail":         {"public": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+                                        "confidential": (404, 200, 404, 200, 200, 200, 404, 200, 404)},
+    "meetings:meeting_edit":           {"": (L, 200, 403, 200, 403, 200, 403, 403, 403)},
+    "meetings:meeting_cancel":         {"": (L, 200, 403, 200, 403, 200, 403, 403, 403)},
+    "meetings:meeting_history":        {"": (L, 403, 403, 200, 403, 200, 403, 403, 403)},
+    "meetings:activity_list":          {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "meetings:activity_create":        {"": (L, 200, 200, 200, 403, 200, 403, 403, 200)},
+    "meetings:activity_edit":          {"public": (L, 200, 403, 200, 403, 200, 403, 403, 200),
+                                        "confidential": (L, 200, 404, 200, 403, 200, 404, 403, 404)},
+    "portal:calendar":                 {"": (302, 302, 302, 302, 302, 302, 302, 302, 302)},
+    "portal:year_grid":                {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:calendar_month":           {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "budget:overview_current":         {"": (L, 302, 302, 302, 302, 302, 403, 403, 302)},
+    "budget:year_create":              {"": (L, 403, 403, 200, 403, 200, 403, 403, 403)},
+    "budget:overview":                 {"": (L, 200, 200, 200, 200, 200, 403, 403, 200)},
+    "budget:overview_csv":             {"": (L, 200, 200, 200, 200, 200, 403, 403, 403)},
+    "budget:year_close":               {"": (L, 403, 403, 200, 403, 200, 403, 403, 403)},
+    "budget:expense_list":             {"": (L, 200, 200, 200, 200, 200, 403, 403, 200)},
+    "budget:expense_create":           {"": (L, 200, 200, 200, 403, 200, 403, 403, 200)},
+    "budget:expense_edit":             {"": (L, 200, 404, 200, 403, 200, 404, 404, 200)},
+    "budget:expense_delete":           {"": (L, 200, 404, 200, 403, 200, 404, 404, 200)},
+    "budget:expense_receipt":          {"": (L, 200, 404, 200, 200, 200, 404, 404, 200)},
+    "budget:application_list":         {"": (L, 200, 200, 200, 200, 200, 403, 403, 200)},
+    "budget:application_create":       {"": (L, 200, 200, 200, 403, 200, 403, 403, 200)},
+    "budget:application_detail":       {"": (L, 200, 404, 200, 200, 200, 404, 404, 200)},
+    "reports:report_list":             {"": (L, 403, 403, 200, 200, 200, 403, 403, 403)},
+    "reports:report_create":           {"": (L, 405, 405, 405, 405, 405, 405, 405, 405)},
+    "portal:published_list":           {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "reports:text_edit":               {"": (L, 403, 403, 200, 403, 200, 403, 403, 403)},
+    "reports:job_detail":              {"": (L, 403, 403, 200, 200, 200, 403, 403, 403)},
+    "reports:job_retry":               {"": (L, 405, 405, 405, 405, 405, 405, 405, 405)},
+    "reports:job_publish":             {"": (L, 405, 405, 405, 405, 405, 405, 405, 405)},
+    "reports:job_download":            {"unpublished": (L, 403, 403, 200, 200, 200, 403, 403, 403),
+                                        "published": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
     # The admin site's own pages (its model pages follow ADMIN_MODELS below). Accounts that
     # are not staff (the coordinators) are sent to the admin's login.
-    "admin:index":                     {"": (L,   L,   L,   200, 200, 200)},
-    "admin:login":                     {"": (200, 200, 200, 302, 302, 302)},
-    "admin:logout":                    {"": (302, 302, 302, 405, 405, 405)},
-    "admin:password_change":           {"": (L,   L,   L,   200, 200, 200)},
-    "admin:password_change_done":      {"": (L,   L,   L,   200, 200, 200)},
-    "admin:jsi18n":                    {"": (L,   L,   L,   200, 200, 200)},
+    "admin:index":                     {"": (L, L, L, 200, 200, 200, L, L, L)},
+    "admin:login":                     {"": (200, 200, 200, 302, 302, 302, 200, 200, 200)},
+    "admin:logout":                    {"": (302, 302, 302, 405, 405, 405, 302, 302, 302)},
+    "admin:password_change":           {"": (L, L, L, 200, 200, 200, L, L, L)},
+    "admin:password_change_done":      {"": (L, L, L, 200, 200, 200, L, L, L)},
+    "admin:jsi18n":                    {"": (L, L, L, 200, 200, 200, L, L, L)},
     # Without its query the autocomplete refuses everyone.
-    "admin:autocomplete":              {"": (L,   L,   L,   403, 403, 403)},
-    "admin:view_on_site":              {"": (L,   L,   L,   302, 302, 302)},
-    "admin:app_list":                  {"auth": (L, L, L, 404, 404, 200),
-                                        "networks": (L, L, L, 200, 200, 200),
-                                        "meetings": (L, L, L, 200, 200, 200),
-                                        "budget": (L, L, L, 200, 200, 200),
-                                        "reports": (L, L, L, 200, 200, 200)},
-    "route:admin/(?P<url>.*)$":        {"": (L,   L,   L,   404, 404, 404)},
+    "admin:autocomplete":              {"": (L, L, L, 403, 403, 403, L, L, L)},
+    "admin:view_on_site":              {"": (L, L, L, 302, 302, 302, L, L, L)},
+    "admin:app_list":                  {"auth": (L, L, L, 404, 404, 200, L, L, L),
+                                        "networks": (L, L, L, 200, 200, 200, L, L, L),
+                                        "meetings": (L, L, L, 200, 200, 200, L, L, L),
+                                        "budget": (L, L, L, 200, 200, 200, L, L, L),
+                                        "reports": (L, L, L, 200, 200, 200, L, L, L)},
+    "route:admin/(?P<url>.*)$":        {"": (L, L, L, 404, 404, 404, L, L, L)},
 }
 
 # What the staff roles may do with each model in the admin: v view (list and change page),
@@ -232,7 +244,7 @@ def expected_admin(label, page):
             answers.append(302)
         else:
             answers.append(200 if needs in allowed else 403)
-    return tuple(answers)
+    return (*answers, L, L, L)  # the members and the association's coordinator: not staff
 
 
 # --- the world the URLs point into ---------------------------------------------------------
@@ -247,6 +259,7 @@ def world():
     district = DistrictFactory(name="Hulta")
     group_a = NetworkGroupFactory(kind=kind, name="Grupp A", slug="grupp-a", districts=[district])
     group_b = NetworkGroupFactory(kind=kind, name="Grupp B", slug="grupp-b")
+    association = OrganisationFactory(type=Organisation.Type.CIVIL_SOCIETY)
     users = {
         "anonymous": None,
         "coordinator_a": coordinator_of(group_a, username="samordnare_a"),
@@ -254,6 +267,13 @@ def world():
         "developer": user_with_role(Role.NETWORK_DEVELOPER),
         "head": user_with_role(Role.HEAD_OF_ADMINISTRATION),
         "admin": user_with_role(Role.ADMINISTRATOR),
+        "association_member_a": member_of(
+            group_a, username="forening_medlem", organisation=association
+        ),
+        "municipal_member_a": member_of(group_a, username="kommun_medlem"),
+        "association_coordinator_a": coordinator_of(
+            group_a, username="forening_samordnare", person__organisation=association
+        ),
     }
     meeting = MeetingFactory(group=group_a, date=today, notes_visibility=Visibility.RESTRICTED)
     meeting.save()  # a second history record: a change to look at
@@ -378,14 +398,14 @@ def page_urls(world):
         ("meetings:meeting_create", ""): url("meetings:meeting_create"),
         ("meetings:meeting_series_create", ""): url("meetings:meeting_series_create"),
         ("meetings:meeting_detail", "public"): meeting.get_absolute_url(),
-        ("meetings:meeting_detail", "internal"): world["internal"].get_absolute_url(),
+        ("meetings:meeting_detail", "confidential"): world["internal"].get_absolute_url(),
         ("meetings:meeting_edit", ""): url("meetings:meeting_edit", pk=meeting.pk),
         ("meetings:meeting_cancel", ""): url("meetings:meeting_cancel", pk=meeting.pk),
         ("meetings:meeting_history", ""): url("meetings:meeting_history", pk=meeting.pk),
         ("meetings:activity_list", ""): url("meetings:activity_list"),
         ("meetings:activity_create", ""): url("meetings:activity_create"),
         ("meetings:activity_edit", "public"): world["activity"].get_absolute_url(),
-        ("meetings:activity_edit", "internal"): world["internal_activity"].get_absolute_url(),
+        ("meetings:activity_edit", "confidential"): world["internal_activity"].get_absolute_url(),
         ("portal:calendar", ""): url("portal:calendar"),
         ("portal:year_grid", ""): url("portal:year_grid", year=today.year),
         ("portal:calendar_month", ""): url(
@@ -468,6 +488,7 @@ def post_cases(world):
         "end_time": "17:00",
         "place": "Ändrad plats",
         "type": "ordinary",
+        "visibility": "public",
         "notes_visibility": "confidential",
     }
     series_data = {
@@ -479,11 +500,13 @@ def post_cases(world):
         "end_time": "17:00",
         "place": "Biblioteket",
         "type": "ordinary",
+        "visibility": "public",
     }
     activity_data = {
         "type": "activity_day",
         "group": group_a.pk,
         "area": "Ändrat område",
+        "visibility": "public",
         "start_date": today.isoformat(),
     }
     expense_data = {
@@ -497,47 +520,48 @@ def post_cases(world):
     # Who may not: the answer they get. A coordinator of B who names group A in a form gets
     # the form back with an error (200), like any other refused choice.
     # fmt: off
-    #        anonymous coord A coord B developer head admin   (None: allowed)
+    #        anonymous coord A coord B developer head admin, assoc. member A, municipal member A,
+    #        assoc. coordinator A   (None: allowed)
     return [
         ("meetings:meeting_create", url("meetings:meeting_create"), {**fresh_key(), **meeting_data},
-         (L, None, 200, None, 403, None), "coordinator_a"),
+         (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
         ("meetings:meeting_series_create", url("meetings:meeting_series_create"),
          {**fresh_key(), **series_data},
-         (L, None, 200, None, 403, None), "coordinator_a"),
+         (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
         ("meetings:meeting_edit", url("meetings:meeting_edit", kwargs={"pk": meeting.pk}),
-         meeting_data, (L, None, 403, None, 403, None), "coordinator_a"),
+         meeting_data, (L, None, 403, None, 403, None, 403, 403, None), "coordinator_a"),
         ("meetings:meeting_cancel", url("meetings:meeting_cancel", kwargs={"pk": meeting.pk}),
-         {}, (L, None, 403, None, 403, None), "coordinator_a"),
+         {}, (L, None, 403, None, 403, None, 403, 403, None), "coordinator_a"),
         ("meetings:activity_create", url("meetings:activity_create"),
          {**fresh_key(), **activity_data},
-         (L, None, 200, None, 403, None), "coordinator_a"),
+         (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
         ("meetings:activity_edit", world["activity"].get_absolute_url(), activity_data,
-         (L, None, 403, None, 403, None), "coordinator_a"),
+         (L, None, 403, None, 403, None, 403, 403, None), "coordinator_a"),
         ("budget:year_create", url("budget:year_create"),
          {"year": str(today.year + 1), "pool_amount": "1000"},
-         (L, 403, 403, None, 403, None), "developer"),
+         (L, 403, 403, None, 403, None, 403, 403, 403), "developer"),
         ("budget:year_close", url("budget:year_close", kwargs={"year": today.year}), {},
-         (L, 403, 403, None, 403, None), "developer"),
+         (L, 403, 403, None, 403, None, 403, 403, 403), "developer"),
         ("budget:expense_create", url("budget:expense_create"), {**fresh_key(), **expense_data},
-         (L, None, 200, None, 403, None), "coordinator_a"),
+         (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
         ("budget:expense_edit", url("budget:expense_edit", kwargs={"pk": expense.pk}),
-         expense_data, (L, None, 404, None, 403, None), "coordinator_a"),
+         expense_data, (L, None, 404, None, 403, None, 404, 404, None), "coordinator_a"),
         ("budget:expense_delete", url("budget:expense_delete", kwargs={"pk": expense.pk}), {},
-         (L, None, 404, None, 403, None), "coordinator_a"),
+         (L, None, 404, None, 403, None, 404, 404, None), "coordinator_a"),
         ("budget:application_create", url("budget:application_create"),
          {**fresh_key(), "budget_year": world["budget_year"].pk, "group": group_a.pk,
           "amount_requested": "1000", "purpose": "Sommarlovsaktiviteter"},
-         (L, None, 200, None, 403, None), "coordinator_a"),
+         (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
         ("budget:application_detail", world["application"].get_absolute_url(),
-         {"decision": "grant_all"}, (L, 403, 404, None, 403, None), "developer"),
+         {"decision": "grant_all"}, (L, 403, 404, None, 403, None, 404, 404, 403), "developer"),
         ("reports:report_create", url("reports:report_create"),
-         {"kind": "annual", "year": str(today.year)}, (L, 403, 403, None, None, None), "head"),
+         {"kind": "annual", "year": str(today.year)}, (L, 403, 403, None, None, None, 403, 403, 403), "head"),
         ("reports:job_retry", url("reports:job_retry", kwargs={"pk": world["failed"].pk}), {},
-         (L, 403, 403, None, None, None), "head"),
+         (L, 403, 403, None, None, None, 403, 403, 403), "head"),
         ("reports:job_publish", url("reports:job_publish", kwargs={"pk": world["done"].pk}),
-         {"publicera": "ja"}, (L, 403, 403, None, None, None), "head"),
+         {"publicera": "ja"}, (L, 403, 403, None, None, None, 403, 403, 403), "head"),
         ("reports:text_edit", url("reports:text_edit", kwargs={"year": today.year - 1}),
-         {"title": "Ändrad titel"}, (L, 403, 403, None, 403, None), "developer"),
+         {"title": "Ändrad titel"}, (L, 403, 403, None, 403, None, 403, 403, 403), "developer"),
     ]
     # fmt: on
 

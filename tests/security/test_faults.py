@@ -88,6 +88,7 @@ def test_with_redis_down_reports_say_so_and_everything_else_works(client, networ
                 "end_time": "19:30",
                 "place": "Bodaskolan",
                 "type": "ordinary",
+                "visibility": "public",
                 "notes_visibility": "confidential",
             },
         )

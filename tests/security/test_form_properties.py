@@ -154,6 +154,7 @@ def valid_meeting(w):
         "end_time": "17:00",
         "place": "Biblioteket",
         "type": "ordinary",
+        "visibility": "public",
         "notes_visibility": "confidential",
     }
 
@@ -166,6 +167,7 @@ def valid_series(w):
         "last": str(today + datetime.timedelta(days=28)),
         "every_weeks": "1",
         "type": "ordinary",
+        "visibility": "public",
     }
 
 
@@ -175,6 +177,7 @@ def valid_activity(w):
         "type": "activity_day",
         "group": str(w["a"]),
         "area": "Hulta",
+        "visibility": "public",
         "start_date": str(today),
     }
 
@@ -448,6 +451,7 @@ def test_property_data_can_succeed(client, world):
         "status": "planned",
         "date": str(timezone.localdate()),
         "type": "ordinary",
+        "visibility": "public",
         "notes_visibility": "confidential",
     }
     check_post(client, world, reverse("meetings:meeting_create"), post, Meeting)
