@@ -53,6 +53,13 @@ class MeetingAdmin(ConfidentialFieldsAdmin, HistoryForTheNetworkDeveloper, Simpl
     def notes_written(self, meeting):
         return bool(meeting.notes)
 
+    def get_queryset(self, request):
+        """Only the meetings the user's tiers reach (the head of administration: not the
+        restricted ones)."""
+        return (
+            super().get_queryset(request).filter(permissions.visible_meetings_filter(request.user))
+        )
+
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])
         if obj is not None and not permissions.can_view_notes(request.user, obj):
@@ -107,3 +114,11 @@ class ActivityAdmin(HistoryForTheNetworkDeveloper, SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["group", "partners"]
     ordering = ["-start_date"]
+
+    def get_queryset(self, request):
+        """Only the activities the user's tiers reach."""
+        return (
+            super()
+            .get_queryset(request)
+            .filter(permissions.visible_activities_filter(request.user))
+        )

@@ -308,3 +308,4 @@ class ForumAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["members"]

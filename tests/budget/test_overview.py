@@ -195,10 +195,11 @@ def build_budget(group_count):
 
 # kind lines + the groups with their year's money (subqueries) + external funding
 OVERVIEW_QUERIES = 3
-# session + user + the user's role groups + the year + the overview + the user's own groups
-# + the years for the switcher + the undecided applications (the developer's button)
-# + the municipality (context processor)
-PAGE_QUERIES = 8 + OVERVIEW_QUERIES
+# session + user + the user's role (auth groups, organisation and forums in one query; the
+# network developer coordinates no group of their own) + the year + the years for the
+# switcher + the undecided applications (the developer's button) + the municipality (context
+# processor)
+PAGE_QUERIES = 7 + OVERVIEW_QUERIES
 
 
 @pytest.mark.parametrize("group_count", [20, 200])
