@@ -78,6 +78,7 @@ def overview(request, year):
     )
 
 
+@allowed(permissions.can_view_budget, NO_BUDGET_ACCESS)
 @allowed(permissions.sees_every_budget, NOT_EVERY_BUDGET)
 def overview_csv(request, year):
     """Download a year's overview for Excel: per group, per kind and in total."""
