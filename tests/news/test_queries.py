@@ -50,9 +50,7 @@ def test_the_news_list_costs_the_same_queries_at_any_size(world, as_role, query_
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_the_public_news_pages_cost_the_same_queries_at_any_size(
-    client, world, query_count, count
-):
+def test_the_public_news_pages_cost_the_same_queries_at_any_size(client, world, query_count, count):
     """At 12 and at 120 news the group page, its news page and its feed run the same queries."""
     add_news(world, count)
     group = world["group_a"]
