@@ -127,6 +127,9 @@ class NewsItemForm(SubmittedOnce, TierFieldsMixin, forms.ModelForm):
         if not editing:
             self.initial.setdefault("published_at", timezone.localtime().replace(second=0))
         published = self.fields["published_at"]
+        # The model's default is a callable, for which Django adds a hidden copy of the initial
+        # value; the form sets its own initial value, so no copy is needed.
+        published.show_hidden_initial = False
         published.validators.append(validate_plausible_time)
         published.error_messages["invalid"] = _("Give a date and a time, e.g. 2025-03-14 09:00.")
         self.fields["visibility"].choices = capitalised(self.fields["visibility"].choices)
