@@ -175,3 +175,15 @@ def test_the_model_refuses_a_group_and_a_kind_at_once(world):
         item.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         item.save()
+
+
+def test_a_persons_export_lists_the_news_they_wrote(world, as_role):
+    """The personal-data export of a coordinator names the news items they wrote."""
+    from networks.personal_data import person_export
+
+    user = world["users"]["municipal_coordinator"]
+    client = as_role("municipal_coordinator")
+    client.post(reverse("news:news_create"), news_data(f"group:{world['group_a'].pk}"))
+    records = person_export(user.person)["records"]
+    assert [record["text"] for record in records["news_written"]] == ["Sommarlovet"]
+    assert records["changes_in_history"]["news.NewsItem"] == 1
