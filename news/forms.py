@@ -135,7 +135,7 @@ class NewsItemForm(SubmittedOnce, TierFieldsMixin, forms.ModelForm):
         self.fields["visibility"].choices = capitalised(self.fields["visibility"].choices)
         self.setup_tiers(user)
         self.helper = form_layout(
-            Fieldset(_("News"), "owner", "title", "body"),
+            Fieldset(_("The news item"), "owner", "title", "body"),
             Fieldset(_("Who reads it and when"), "visibility", "published_at"),
         )
 
