@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .models import GroupRole, NetworkGroup, Organisation, Visibility
 
@@ -339,6 +340,54 @@ def can_edit_activity(user, activity) -> bool:
         and activity.group_id in coordinated_group_ids(user)
         and may_read(user, activity)
     )
+
+
+# --- news --------------------------------------------------------------------------------
+
+
+def visible_news_filter(user) -> Q:
+    """Return the filter for the news the user may read at their tier, published or not (news
+    of no group and no kind are the whole portal's)."""
+    return reach_of(user).filter(kind="kind", forum=None)
+
+
+def can_create_news(user) -> bool:
+    """Return whether the user may write news for at least one owner."""
+    return manages_everything(user) or bool(coordinated_group_ids(user))
+
+
+def can_write_news(user, owner_ids: dict) -> bool:
+    """Return whether the user may write news for the owner `owner_ids` names (`group_id`,
+    `kind_id`; neither: the whole portal).
+
+    A group's coordinators write for their group; the network developer for any group, kind
+    and the whole portal. Which tier they may choose is the reach's (`Reach.may_read`).
+    """
+    if manages_everything(user):
+        return True
+    group_id = owner_ids.get("group_id")
+    return group_id is not None and group_id in coordinated_group_ids(user)
+
+
+def can_edit_news(user, item) -> bool:
+    """Return whether the user may change or delete the news `item`: one they may write for
+    its owner, at a tier they reach."""
+    return can_write_news(user, _owner(item)) and may_read(user, item)
+
+
+def writable_news_filter(user) -> Q:
+    """Return the filter for the news the user may change (with `visible_news_filter`)."""
+    if manages_everything(user):
+        return Q()
+    return Q(group_id__in=coordinated_group_ids(user))
+
+
+def can_view_news(user, item, now=None) -> bool:
+    """Return whether the user may read the news `item`: at their tier, and, while it is
+    scheduled, only if they may change it."""
+    if not may_read(user, item):
+        return False
+    return item.published_at <= (now or timezone.now()) or can_edit_news(user, item)
 
 
 # --- budget ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 The portal keeps people (name, title, organisation, e-mail, phone, consent), their roles in the
 groups, and – for those who work in the portal – a user account, which is linked to what they
 did: expenses recorded, applications made or decided, meeting series planned, reports asked for,
-report texts written, and the history of changes.
+report texts written, news written, and the history of changes.
 
 Removal follows the archive rules (README, "Personuppgifter"): the person and their roles are
 deleted; a user account is anonymised and deactivated rather than deleted, so that the records
@@ -47,6 +47,7 @@ USER_LINKS = (
     ("budget", "BudgetYear", "closed_by", "budget_years_closed"),
     ("reports", "ReportJob", "requested_by", "reports_requested"),
     ("reports", "AnnualReportText", "updated_by", "report_texts_written"),
+    ("news", "NewsItem", "author", "news_written"),
 )
 # The models whose history of changes names the user who made each change.
 HISTORY_MODELS = (
@@ -54,6 +55,7 @@ HISTORY_MODELS = (
     ("meetings", "Activity"),
     ("budget", "Expense"),
     ("budget", "Application"),
+    ("news", "NewsItem"),
 )
 REMOVED_USERNAME = "borttagen-{pk}"
 

@@ -5,11 +5,11 @@ published reports) are the same for every visitor who is not logged in, and they
 many read. `public_page` keeps each rendered page in the portal's cache, keyed on its address,
 query string and language, together with the *data version* it was rendered at. Every save,
 delete or change of a many-to-many link of a model in the apps whose data the public pages show
-(networks, meetings, reports: groups, districts, people and their consent, roles, meetings,
-published reports …) moves the data version on, so the next visitor gets a freshly rendered
-page at once: a copy of an older version is never served, but rendered anew and replaced. A
-copy is kept at most `PUBLIC_PAGE_CACHE_SECONDS` (default ten minutes) anyway, because
-"upcoming" moves with the date.
+(networks, meetings, news, reports: groups, districts, people and their consent, roles,
+meetings, news, published reports …) moves the data version on, so the next visitor gets a
+freshly rendered page at once: a copy of an older version is never served, but rendered anew
+and replaced. A copy is kept at most `PUBLIC_PAGE_CACHE_SECONDS` (default ten minutes) anyway,
+because "upcoming" moves with the date.
 
 What is never cached or served from the cache:
 
@@ -17,6 +17,10 @@ What is never cached or served from the cache:
   meetings), or anyone with a message waiting, always gets a page of their own;
 - anything but GET and HEAD, and any response but a plain 200;
 - a response that sets a cookie (e.g. a CSRF token), carries messages, or is streamed.
+
+A page may also say when it goes out of date by itself (`keep_until`): a page showing news is
+kept no longer than until the next scheduled public news item is published, so that item
+appears on time although no row changed.
 
 A hit costs no database query. Each process also keeps the pages it served last in its own
 memory (`LOCAL_BYTES` at most, least recently used first out), so a hit on such a page moves only
@@ -31,6 +35,7 @@ builder does).
 
 import functools
 import hashlib
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -45,7 +50,7 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "public-page:version"
 # The apps whose models show on the public pages.
-PUBLIC_APPS = frozenset({"networks", "meetings", "reports"})
+PUBLIC_APPS = frozenset({"networks", "meetings", "news", "reports"})
 DEFAULT_SECONDS = 600
 # What one process keeps of the pages in its own memory, in bytes.
 LOCAL_BYTES = 32 * 1024 * 1024
@@ -157,6 +162,13 @@ def _cacheable(request, response) -> bool:
     return not response.has_header("Set-Cookie")
 
 
+def keep_until(response, moment) -> None:
+    """Keep the cached copy of `response` no longer than until `moment` (an aware datetime, or
+    None for no limit of its own): e.g. when a scheduled news item is published."""
+    if moment is not None:
+        response.public_cache_until = moment.timestamp()
+
+
 def public_page(view):
     """Serve anonymous GET requests of `view` from the cache of public pages."""
 
@@ -186,9 +198,12 @@ def public_page(view):
         if request.method == "GET" and _cacheable(request, response):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            kept = (version, response.content, dict(response.items()), time.time() + _seconds())
-            cache.set(key, kept, _seconds())
-            _local.put(key, kept)
+            now = time.time()
+            expires = min(now + _seconds(), getattr(response, "public_cache_until", math.inf))
+            if expires > now:
+                kept = (version, response.content, dict(response.items()), expires)
+                cache.set(key, kept, math.ceil(expires - now))
+                _local.put(key, kept)
         return response
 
     return wrapper

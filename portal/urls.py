@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import calendar_views, feeds, views
+from . import calendar_views, feeds, news_feeds, views
 
 app_name = "portal"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("lokalsamverkan/", views.overview, name="overview"),
     path("lokalsamverkan/sok/", views.search, name="search"),
     path("lokalsamverkan/kalender.ics", feeds.all_feed, name="feed_all"),
+    path("lokalsamverkan/nyheter.atom", news_feeds.all_news_feed, name="news_feed_all"),
     path("lokalsamverkan/<slug:kind_slug>/", views.kind_detail, name="kind_detail"),
     path("lokalsamverkan/<slug:kind_slug>/kalender.ics", feeds.kind_feed, name="feed_kind"),
     path(
@@ -21,6 +22,16 @@ urlpatterns = [
         "lokalsamverkan/<slug:kind_slug>/<slug:group_slug>/kalender.ics",
         feeds.group_feed,
         name="feed_group",
+    ),
+    path(
+        "lokalsamverkan/<slug:kind_slug>/<slug:group_slug>/nyheter/",
+        views.group_news,
+        name="group_news",
+    ),
+    path(
+        "lokalsamverkan/<slug:kind_slug>/<slug:group_slug>/nyheter.atom",
+        news_feeds.group_news_feed,
+        name="news_feed_group",
     ),
     path("kalender/", calendar_views.calendar_today, name="calendar"),
     path("kalender/<int:year>/", calendar_views.year_grid, name="year_grid"),

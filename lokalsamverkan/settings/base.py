@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "submissions",
     "networks",
     "meetings",
+    "news",
     "budget",
     "reports",
     "portal",

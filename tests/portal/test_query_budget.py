@@ -18,13 +18,16 @@ from tests.factories.networks import (
 
 pytestmark = pytest.mark.django_db
 
+# Each page that shows news also asks for its latest public news and for when the next
+# scheduled one is due (its cached copy ends then): two queries.
+NEWS_QUERIES = 2
 # municipality (context processor) + kinds + their active groups + the groups' districts
-OVERVIEW_QUERIES = 4
+OVERVIEW_QUERIES = 4 + NEWS_QUERIES
 # municipality + kind + its active groups + their districts + its next joint meetings
-KIND_QUERIES = 5
+KIND_QUERIES = 5 + NEWS_QUERIES
 # municipality + group with kind and organisation + districts + consenting contacts
 # + its next meetings
-GROUP_QUERIES = 5
+GROUP_QUERIES = 5 + NEWS_QUERIES
 # municipality + matching groups with their kind + their districts
 SEARCH_QUERIES = 3
 

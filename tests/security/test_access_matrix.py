@@ -35,6 +35,7 @@ from budget.models import Application, BudgetYear, Expense, KindAllocation
 from meetings.models import Activity, Meeting, MeetingSeries, Visibility
 from networks.models import Forum, Municipality, Organisation
 from networks.permissions import Role
+from news.models import NewsItem
 from reports.models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind
 from tests.factories.accounts import coordinator_of, member_of, user_with_role
 from tests.factories.budget import (
@@ -53,6 +54,7 @@ from tests.factories.networks import (
     OrganisationFactory,
     PersonFactory,
 )
+from tests.factories.news import NewsItemFactory
 from tests.submitted import fresh_key
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,17 @@ PAGES = {
     "portal:group_detail":             {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
     "portal:feed_group":               {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
     "portal:accessibility":            {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:group_news":               {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:news_feed_group":          {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "portal:news_feed_all":            {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    # News: a confidential item of group A is read by its coordinator and the staff roles.
+    "news:news_list":                  {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "news:news_create":                {"": (L, 200, 200, 200, 403, 200, 403, 403, 200)},
+    "news:news_detail":                {"public": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+                                        "confidential":
+                                            (404, 200, 404, 200, 200, 200, 404, 200, 404)},
+    "news:news_edit":                  {"": (L, 200, 404, 200, 403, 200, 404, 403, 404)},
+    "news:news_delete":                {"": (L, 200, 404, 200, 403, 200, 404, 403, 404)},
     # Logged-in users are sent on from the login page; logging out takes a POST.
     "login":                           {"": (200, 302, 302, 302, 302, 302, 302, 302, 302)},
     "logout":                          {"": (405, 405, 405, 405, 405, 405, 405, 405, 405)},
@@ -316,6 +329,10 @@ def world():
         finished_at=timezone.now(),
     )
     report_text = AnnualReportText.objects.create(year=today.year - 1, title="Årsrapport")
+    news = NewsItemFactory(group=group_a, title="Offentlig nyhet")
+    confidential_news = NewsItemFactory(
+        group=group_a, title="Sekretessnyhet", visibility=Visibility.CONFIDENTIAL
+    )
     axes_request = {"user_agent": "test", "http_accept": "*/*", "path_info": "/konto/logga-in/"}
     return {
         "today": today,
@@ -332,6 +349,8 @@ def world():
         "done": done,
         "published": published,
         "failed": failed,
+        "news": news,
+        "confidential_news": confidential_news,
         # One object of each model the admin shows.
         "admin_objects": {
             "auth.group": Group.objects.first(),
@@ -384,6 +403,15 @@ def page_urls(world):
         ("portal:group_detail", ""): url("portal:group_detail", **slugs),
         ("portal:feed_group", ""): url("portal:feed_group", **slugs),
         ("portal:accessibility", ""): "/tillganglighet/",
+        ("portal:group_news", ""): url("portal:group_news", **slugs),
+        ("portal:news_feed_group", ""): url("portal:news_feed_group", **slugs),
+        ("portal:news_feed_all", ""): url("portal:news_feed_all"),
+        ("news:news_list", ""): url("news:news_list"),
+        ("news:news_create", ""): url("news:news_create"),
+        ("news:news_detail", "public"): world["news"].get_absolute_url(),
+        ("news:news_detail", "confidential"): world["confidential_news"].get_absolute_url(),
+        ("news:news_edit", ""): url("news:news_edit", pk=world["confidential_news"].pk),
+        ("news:news_delete", ""): url("news:news_delete", pk=world["confidential_news"].pk),
         ("login", ""): url("login"),
         ("logout", ""): url("logout"),
         ("password_change", ""): url("password_change"),
@@ -518,6 +546,14 @@ def post_cases(world):
         "category": "hosting",
         "description": "Ändrad fika",
     }
+    news = world["confidential_news"]
+    news_data = {
+        "owner": f"group:{group_a.pk}",
+        "title": "Ändrad nyhet",
+        "body": "Ändrad text.",
+        "visibility": "confidential",
+        "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
     url = reverse
     # Who may not: the answer they get. A coordinator of B who names group A in a form gets
     # the form back with an error (200), like any other refused choice.
@@ -539,6 +575,12 @@ def post_cases(world):
          (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
         ("meetings:activity_edit", world["activity"].get_absolute_url(), activity_data,
          (L, None, 403, None, 403, None, 403, 403, None), "coordinator_a"),
+        ("news:news_create", url("news:news_create"), {**fresh_key(), **news_data},
+         (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
+        ("news:news_edit", url("news:news_edit", kwargs={"pk": news.pk}), news_data,
+         (L, None, 404, None, 403, None, 404, 403, 404), "coordinator_a"),
+        ("news:news_delete", url("news:news_delete", kwargs={"pk": news.pk}), {},
+         (L, None, 404, None, 403, None, 404, 403, 404), "coordinator_a"),
         ("budget:year_create", url("budget:year_create"),
          {"year": str(today.year + 1), "pool_amount": "1000"},
          (L, 403, 403, None, 403, None, 403, 403, 403), "developer"),
@@ -571,6 +613,7 @@ def post_cases(world):
 
 STATE_MODELS = (
     Meeting,
+    NewsItem,
     MeetingSeries,
     Activity,
     BudgetYear,

@@ -37,6 +37,7 @@ from tests.factories.networks import (
     NetworkKindFactory,
     PersonFactory,
 )
+from tests.factories.news import NewsItemFactory
 from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,13 @@ MARKERS = {
             "expense description",
             "application purpose",
             "past restricted notes",
+            "network news title",
+            "network news text",
+            "confidential news text",
+            "restricted news text",
+            "network kind news text",
+            "confidential portal news text",
+            "scheduled public news text",
         ]
     )
 }
@@ -173,6 +181,26 @@ def world():
         description=m["expense description"],
     )
     ApplicationFactory(budget_year=budget_year, group=group, purpose=m["application purpose"])
+    NewsItemFactory(group=group, title="Offentlig nyhet om sommarlovet")
+    NewsItemFactory(
+        group=group,
+        title=f"Nyhet {m['network news title']}",
+        body=m["network news text"],
+        visibility=Visibility.NETWORK,
+    )
+    for tier in (Visibility.CONFIDENTIAL, Visibility.RESTRICTED):
+        NewsItemFactory(group=group, body=m[f"{tier} news text"], visibility=tier)
+    NewsItemFactory(
+        group=None, kind=kind, body=m["network kind news text"], visibility=Visibility.NETWORK
+    )
+    NewsItemFactory(
+        group=None, body=m["confidential portal news text"], visibility=Visibility.CONFIDENTIAL
+    )
+    NewsItemFactory(
+        group=group,
+        body=m["scheduled public news text"],
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
     return {
         "today": today,
         "kind": kind,
@@ -203,6 +231,8 @@ def public_outputs(client, world):
         "calendar year": reverse("portal:year_grid", kwargs={"year": today.year}),
         "published reports": reverse("portal:published_list"),
         "accessibility statement": reverse("portal:accessibility"),
+        "group news page": reverse("portal:group_news", kwargs=slugs),
+        "news list": reverse("news:news_list") + "?year=",
         **{
             f"meeting page {meeting.pk}": meeting.get_absolute_url()
             for meeting in world["meetings"]
@@ -212,6 +242,8 @@ def public_outputs(client, world):
         "feed of everything": reverse("portal:feed_all"),
         "feed of the kind": reverse("portal:feed_kind", kwargs={"kind_slug": kind.slug}),
         "feed of the group": reverse("portal:feed_group", kwargs=slugs),
+        "news feed of the group": reverse("portal:news_feed_group", kwargs=slugs),
+        "news feed of everything": reverse("portal:news_feed_all"),
     }
     texts = {}
     for what, url in pages.items():
@@ -236,6 +268,8 @@ def test_no_marker_reaches_a_public_page_or_feed(client, world):
     assert "Grupp A" in texts["search by district"]
     assert "Fritidsgården" in texts["feed of the group"]
     assert "Aktivitetsdag i Hulta" in texts["activity list"]
+    assert "Offentlig nyhet om sommarlovet" in texts["group page"]
+    assert "Offentlig nyhet om sommarlovet" in texts["news feed of the group"]
 
 
 def test_staff_see_what_is_theirs_and_no_more(client, world):
@@ -252,6 +286,8 @@ def test_staff_see_what_is_theirs_and_no_more(client, world):
     assert m["expense description"] in expenses
     activities = client.get(reverse("meetings:activity_list") + "?year=").content.decode()
     assert m["internal activity name"] in activities
+    news = client.get(reverse("news:news_list") + "?year=").content.decode()
+    assert m["network news title"] in news
 
     client.force_login(user_with_role(Role.HEAD_OF_ADMINISTRATION))
     page = client.get(world["internal_notes"].get_absolute_url()).content.decode()

@@ -12,6 +12,7 @@ from budget.demo import demo_budget_load
 from core.demo import DemoDataError
 from meetings.demo import demo_meetings_load
 from networks.demo import demo_data_load
+from news.demo import demo_news_load
 from reports.demo import demo_report_texts_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
@@ -43,12 +44,13 @@ class Command(BaseCommand):
             raise CommandError(f"No data set {dataset!r}. Available: {names}")
         data = json.loads(path.read_text(encoding="utf-8"))
         try:
-            # The registry, the meetings and the budget load together: an error in any saves
-            # nothing.
+            # The registry, the meetings, the budget and the news load together: an error in any
+            # saves nothing.
             with transaction.atomic():
                 summary = demo_data_load(data=data)
                 meetings_summary = demo_meetings_load(data=data)
                 budget_summary = demo_budget_load(data=data)
+                news_summary = demo_news_load(data=data)
                 report_summary = demo_report_texts_load(data=data)
         except (DemoDataError, KeyError, ValueError, ValidationError) as error:
             raise CommandError(f"{path.name} was not loaded, nothing was saved: {error}") from error
@@ -59,6 +61,7 @@ class Command(BaseCommand):
                     str(summary),
                     str(meetings_summary),
                     str(budget_summary),
+                    str(news_summary),
                     str(report_summary),
                 ),
             )
