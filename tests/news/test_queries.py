@@ -10,10 +10,10 @@ from tests.factories.news import NewsItemFactory
 
 pytestmark = pytest.mark.django_db
 
-# session + user + the role's auth groups, person, group roles and forums (the reach)
-# + municipality (context processor) + the years with news + the filter's groups
-# + the page's count + the page's news with their owners
-NEWS_LIST_QUERIES = 11
+# session + user + the role (auth groups, organisation and forums in one query; roles in
+# groups in another) + municipality (context processor) + the years with news + the filter's
+# groups + the page's count + the page's news with their owners
+NEWS_LIST_QUERIES = 9
 # municipality + group with kind and organisation + districts + consenting contacts + its next
 # meetings + its latest public news + when the next scheduled public news item is due
 GROUP_PAGE_QUERIES = 7
