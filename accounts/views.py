@@ -33,6 +33,13 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if oidc_configured():
+            # The municipality's button comes first: focus must not jump past it.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["municipal_sign_in"] = oidc_configured()
@@ -90,7 +97,9 @@ def second_factor(request):
     device = services.confirmed_device(pending["user"])
     if device is None:
         return redirect("accounts:second_factor_setup")
-    form = CodeForm(*posted(request))
+    # The field is all the page asks for; the setup page instead leaves focus at its start,
+    # where the instructions are.
+    form = CodeForm(*posted(request), autofocus=True)
     checked = {"pending": pending, "device": device}
     if form.is_bound and form.is_valid() and (goes_to := _check_code(request, form, **checked)):
         return redirect(goes_to)
