@@ -230,7 +230,8 @@ class MunicipalSignInBackend(OIDCAuthenticationBackend):
             raise SignInRefused("inactive", f"user {users[0].pk} is inactive")
         return users[0]
 
-    def create_user(self, claims):  # pragma: no cover – OIDC_CREATE_USER is False, and kept so
+    def create_user(self, claims):
+        # Never reached (get_or_create_user above creates nobody); refuse should it ever be.
         raise SignInRefused("unknown", "the sign-in never creates an account")
 
 

@@ -23,7 +23,12 @@ class SignInMethod(StrEnum):
 
 
 def pending_login_start(request, *, user, next_url: str) -> None:
-    """Remember that `user` gave the right password and must now give a code."""
+    """Remember that `user` gave the right password and must now give a code.
+
+    The session gets a new key, as a login would: whoever knew the old one (a session fixed in
+    the browser beforehand) cannot see the setup page's secret or try codes.
+    """
+    request.session.cycle_key()
     request.session[PENDING] = {
         "user": user.pk,
         "backend": user.backend,

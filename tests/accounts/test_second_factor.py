@@ -252,3 +252,16 @@ def test_wrong_passwords_of_the_network_developer_are_still_locked_out(client, d
         client.post(reverse("login"), {"username": "vera", "password": "fel"})
     assert log_in(client, "vera").status_code == 429
     assert "accounts_pending_login" not in client.session
+
+
+def test_the_right_password_gives_the_waiting_login_a_new_session_key(client, developer):
+    """A session key known beforehand (fixed in the browser) is worth nothing after the password."""
+    device_of(developer)
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    log_in(client, "vera")
+    assert client.session.session_key != before
+    fixed = type(client)()
+    fixed.cookies["sessionid"] = before
+    assert fixed.get(reverse("accounts:second_factor"))["Location"] == reverse("login")
