@@ -32,12 +32,18 @@ run: check-system
 test: check-system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The browser tests' tools besides Chromium (apt-get install chromium): the Nu Html Checker,
-# pinned, in the git-ignored .tools/ (it runs on the machine's Java).
+# The browser and sign-in tests' tools besides Chromium (apt-get install chromium), pinned, in
+# the git-ignored .tools/: the Nu Html Checker (it runs on the machine's Java) and the OpenID
+# Connect provider the sign-in tests start (npm oidc-provider, its version in
+# tests/accounts/oidc/package.json). One npm command, as npm removes from .tools/ what a later
+# command does not name.
 VNU_VERSION := 26.9.27
+OIDC_PROVIDER_VERSION = $(shell node -p "require('./tests/accounts/oidc/package.json').dependencies['oidc-provider']")
 browser-tools:
 	@command -v npm >/dev/null 2>&1 || { echo "npm is missing. On Debian: apt-get install npm"; exit 1; }
-	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	@command -v node >/dev/null 2>&1 || { echo "node is missing. On Debian: apt-get install nodejs"; exit 1; }
+	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error \
+	  vnu-jar@$(VNU_VERSION) oidc-provider@$(OIDC_PROVIDER_VERSION)
 
 # ruff, and the layers contract (pyproject.toml, [tool.importlinter]): an import against the
 # layers fails the build.

@@ -1,17 +1,19 @@
 """Login, logout, password change and password reset, at Swedish addresses under /konto/.
 
-Django's own views with the Swedish templates in templates/registration/, except the password
-reset, which core/accounts.py limits. The URL names are Django's, which its views reverse (e.g.
-"password_reset_done").
+Django's own views with the Swedish templates in templates/registration/, except the login,
+which asks some for a second factor and offers the municipality's sign-in (accounts/), and the
+password reset, which core/accounts.py limits. The URL names are Django's, which its views
+reverse (e.g. "password_reset_done").
 """
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from accounts.views import LoginView
 from core.accounts import PasswordResetView
 
 urlpatterns = [
-    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -35,4 +37,5 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("", include("accounts.urls")),
 ]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.views import admin_login
+
 handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
@@ -15,5 +17,7 @@ urlpatterns = [
     path("", include("news.urls")),
     path("budget/", include("budget.urls")),
     path("rapporter/", include("reports.urls")),
+    # The admin logs in through the portal's login, which asks for the second factor.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

@@ -216,6 +216,16 @@ def is_bound_by_secrecy(user) -> bool:
     return reach_of(user).bound_by_secrecy
 
 
+def requires_second_factor(user) -> bool:
+    """Return whether a password login of `user` must also give a code from an app (TOTP).
+
+    Those who may change everything: the administrators and the network developer. Signing in
+    through the municipality's identity provider needs no code here (the provider asks for its
+    own factors).
+    """
+    return role_of(user) in (Role.ADMINISTRATOR, Role.NETWORK_DEVELOPER)
+
+
 def works_in_portal(user) -> bool:
     """Return whether the user works in the portal: any role but the public."""
     return role_of(user) != Role.PUBLIC

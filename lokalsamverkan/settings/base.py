@@ -34,9 +34,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "submissions",
     "networks",
+    "accounts",
     "meetings",
     "news",
     "budget",
@@ -91,10 +94,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-axes first: it refuses a locked-out login before the password is even checked.
+# django-axes first: it refuses a locked-out login before the password is even checked. The
+# municipality's sign-in (accounts/oidc.py) answers only the OpenID Connect callback, and only
+# when it is configured (below).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.MunicipalSignInBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -117,6 +123,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+# The municipal sign-in's answers are not password guesses (accounts/oidc.py).
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_ignores"
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, so the
 # address of the connection counts). Set it to the real number, or clients can forge theirs.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -141,6 +149,35 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # A form refused by the CSRF check gets the portal's Swedish 403 page, saying what to do.
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# Municipal sign-in over OpenID Connect (mozilla-django-oidc, accounts/oidc.py): on when the
+# client id, its secret and the issuer are all set. The endpoints come from the issuer's
+# discovery document (<issuer>/.well-known/openid-configuration) unless set one by one. The
+# sign-in never creates an account: it logs in the one user whose e-mail (or whose person's)
+# is the verified e-mail the provider sends.
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+
+# The second factor (django-otp's TOTP): network developers and administrators who log in with
+# a password give a code from an authenticator app before they are logged in at all. Each wrong
+# code doubles the wait before the next one is checked (1, 2, 4, … seconds).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Lokalsamverkan")
+OTP_TOTP_THROTTLE_FACTOR = 1
+# How long a right password waits for its code before the login must start again (seconds).
+SECOND_FACTOR_TIMEOUT = 5 * 60
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "meetings:my_networks"

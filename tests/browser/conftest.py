@@ -310,3 +310,7 @@ def focus_facts(page) -> dict:
             };
         }"""
     )
+
+
+# The OpenID Connect provider of the sign-in journeys (tests/oidc_provider.py).
+from tests.oidc_provider import municipal_sign_in, oidc_provider  # noqa: E402,F401

@@ -119,7 +119,7 @@ def test_the_admin_pages_need_no_inline_code(client):
     """Django's admin runs under the CSP: its pages carry no inline script, style or handler."""
     group = NetworkGroupFactory()
     admin = get_user_model().objects.create_superuser("chef-admin", "a@example.org", "x")
-    login_page = client.get(reverse("admin:login")).content.decode()
+    login_page = client.get(reverse("admin:login"), follow=True).content.decode()
     assert not INLINE_CODE.findall(login_page)
     client.force_login(admin)
     pages = [

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.demo import DEMO_TOTP_SECRET, demo_second_factor_load
 from budget.demo import demo_budget_load
 from core.demo import DemoDataError
 from meetings.demo import demo_meetings_load
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 budget_summary = demo_budget_load(data=data)
                 news_summary = demo_news_load(data=data)
                 report_summary = demo_report_texts_load(data=data)
+                second_factor_summary = demo_second_factor_load(data=data)
         except (DemoDataError, KeyError, ValueError, ValidationError) as error:
             raise CommandError(f"{path.name} was not loaded, nothing was saved: {error}") from error
         created = ", ".join(
@@ -63,7 +65,15 @@ class Command(BaseCommand):
                     str(budget_summary),
                     str(news_summary),
                     str(report_summary),
+                    str(second_factor_summary),
                 ),
             )
         )
         self.stdout.write(self.style.SUCCESS(f"Loaded {path.name}. Created: {created}"))
+        self.stdout.write(
+            self.style.WARNING(
+                "Demo only: the accounts that need a code from an authenticator app share the "
+                f'published secret {DEMO_TOTP_SECRET} (README, "Demo accounts"). Never load '
+                "demo data on a server anyone else can reach."
+            )
+        )
