@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.demo import DEMO_TOTP_SECRET
+from meetings.models import Meeting, Visibility
 from tests.oidc_provider import ACCOUNTS
 from tests.text import sv
 
@@ -25,11 +26,22 @@ def code_for(secret: str, *, steps_ahead: int = 0) -> str:
 
 
 def test_a_municipal_employee_signs_in_with_the_municipalitys_account(pages, municipal_sign_in):
-    """ "Logga in med kommunens konto", the provider's login, and back on "Mina nätverk"."""
-    # The municipality's directory knows the demo coordinator by her work e-mail.
-    coordinator = get_user_model().objects.get(username="samordnare")
-    coordinator.person.email = ACCOUNTS["anna"]["email"]
-    coordinator.person.save()
+    """ "Logga in med kommunens konto", the provider's login, back on "Mina nätverk", and the
+    confidential notes of her group are hers to read: she works for a municipal administration,
+    bound by professional secrecy."""
+    # The municipality's directory knows the demo's municipal member by her work e-mail.
+    employee = get_user_model().objects.get(username="medlem-kommun")
+    employee.person.email = ACCOUNTS["anna"]["email"]
+    employee.person.save()
+    confidential = (
+        Meeting.objects.filter(
+            group__roles__person=employee.person,
+            notes_visibility=Visibility.CONFIDENTIAL,
+            visibility=Visibility.PUBLIC,
+        )
+        .exclude(notes="")
+        .first()
+    )
 
     tab = pages("municipal-sign-in", viewport=PHONE)
     page = tab.visit("/konto/logga-in/", "login with the municipal sign-in")
@@ -47,6 +59,8 @@ def test_a_municipal_employee_signs_in_with_the_municipalitys_account(pages, mun
     tab.snap("my-networks")
     assert page.get_by_role("heading", level=1).inner_text().strip()
     assert page.get_by_role("button", name=sv("Log out")).is_visible()
+    page = tab.visit(confidential.get_absolute_url(), "a meeting with confidential notes")
+    assert confidential.notes in page.locator("main").inner_text()
     tab.assert_clean()
 
 
