@@ -1,4 +1,5 @@
-"""Login, logout, password change and password reset, at Swedish addresses under /konto/.
+"""Login, logout, password change and password reset, at Swedish addresses under /konto/, and
+the page an invitation's link opens (members/views.py).
 
 Django's own views with the Swedish templates in templates/registration/, except the password
 reset, which core/accounts.py limits. The URL names are Django's, which its views reverse (e.g.
@@ -9,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core.accounts import PasswordResetView
+from members.views import invitation_accept
 
 urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -35,4 +37,5 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("inbjudan/<str:token>/", invitation_accept, name="invitation_accept"),
 ]

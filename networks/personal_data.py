@@ -47,6 +47,7 @@ USER_LINKS = (
     ("budget", "BudgetYear", "closed_by", "budget_years_closed"),
     ("reports", "ReportJob", "requested_by", "reports_requested"),
     ("reports", "AnnualReportText", "updated_by", "report_texts_written"),
+    ("members", "Invitation", "invited_by", "invitations_sent"),
 )
 # The models whose history of changes names the user who made each change.
 HISTORY_MODELS = (
