@@ -265,8 +265,10 @@ def _check_usable(invitation: Invitation) -> None:
 def _locked(invitation: Invitation) -> Invitation:
     """Return the invitation locked for this transaction, checked again: two tabs sending
     the form at once accept it once."""
+    # Only the invitation's own row is locked (`of=("self",)`): its inviter may be NULL, and
+    # PostgreSQL cannot lock the nullable side of an outer join.
     locked = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("group", "invited_by")
         .get(pk=invitation.pk)
     )
