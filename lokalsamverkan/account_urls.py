@@ -1,4 +1,5 @@
-"""Login, logout, password change and password reset, at Swedish addresses under /konto/.
+"""Login, logout, password change and password reset, at Swedish addresses under /konto/, and
+the page an invitation's link opens (members/views.py).
 
 Django's own views with the Swedish templates in templates/registration/, except the login,
 which asks some for a second factor and offers the municipality's sign-in (accounts/), and the
@@ -11,6 +12,7 @@ from django.urls import include, path
 
 from accounts.views import LoginView
 from core.accounts import PasswordResetView
+from members.views import invitation_accept
 
 urlpatterns = [
     path("logga-in/", LoginView.as_view(), name="login"),
@@ -38,4 +40,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", include("accounts.urls")),
+    path("inbjudan/<str:token>/", invitation_accept, name="invitation_accept"),
 ]

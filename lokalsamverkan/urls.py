@@ -15,6 +15,7 @@ urlpatterns = [
     path("konto/", include("lokalsamverkan.account_urls")),
     path("", include("meetings.urls")),
     path("", include("news.urls")),
+    path("medlemmar/", include("members.urls")),
     path("budget/", include("budget.urls")),
     path("rapporter/", include("reports.urls")),
     # The admin logs in through the portal's login, which asks for the second factor.

@@ -150,6 +150,7 @@ def my_networks(request):
     term, groups = _my_groups(user, today)
     for group in groups:
         group.progress = _term_progress(group)
+        group.manages_members = permissions.can_manage_members(user, group)
     kinds = [
         {"kind": kind, "groups": list(members)}
         for kind, members in itertools.groupby(groups, key=lambda group: group.kind)

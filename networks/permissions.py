@@ -464,3 +464,78 @@ def can_publish_reports(user) -> bool:
 def can_edit_report_text(user) -> bool:
     """Return whether the user may write the narrative of the annual report."""
     return manages_everything(user)
+
+
+# --- members -----------------------------------------------------------------------------
+
+
+def can_invite(user, group) -> bool:
+    """Return whether the user may invite people to `group`: the network developer to any
+    group, a coordinator to the groups they coordinate."""
+    return can_edit_group_items(user, group)
+
+
+def can_invite_somewhere(user) -> bool:
+    """Return whether the user may invite people to at least one group."""
+    return manages_everything(user) or bool(coordinated_group_ids(user))
+
+
+def invitable_roles(user, group) -> tuple[str, ...]:
+    """Return the roles the user may invite someone to `group` with: the network developer
+    any, a coordinator members only (coordinators are the network developer's decision)."""
+    if not can_invite(user, group):
+        return ()
+    if manages_everything(user):
+        return tuple(GroupRole.Role.values)
+    return (GroupRole.Role.MEMBER,)
+
+
+def tier_of_role(organisation, role) -> Visibility:
+    """Return the tier a person of `organisation` (None: a person on their own) gets in a
+    group with `role` – as `reach_of` will compute it once they have it."""
+    bound = organisation is not None and organisation.bound_by_secrecy
+    if not bound:
+        return Visibility.NETWORK
+    return Visibility.RESTRICTED if role in GroupRole.CONTACT_ROLES else Visibility.CONFIDENTIAL
+
+
+def may_grant(user, group, organisation, role) -> bool:
+    """Return whether the user may give a person of `organisation` `role` in `group`.
+
+    Nobody grants more than they reach themselves: an association's coordinator (network
+    tier) cannot invite someone as police or municipal staff, who would read the group's
+    confidential notes.
+    """
+    if role not in invitable_roles(user, group):
+        return False
+    return tier_of_role(organisation, role).rank <= reach_of(user).tier(group_id=group.pk).rank
+
+
+def can_withdraw_invitation(user, invitation) -> bool:
+    """Return whether the user may withdraw `invitation`: who sent it, or the network
+    developer."""
+    if manages_everything(user):
+        return True
+    return (
+        invitation.invited_by_id == user.pk
+        and user.is_authenticated
+        and can_invite(user, invitation.group)
+    )
+
+
+def can_manage_members(user, group) -> bool:
+    """Return whether the user may see `group`'s members and invitations and remove members:
+    the network developer, and the group's coordinators."""
+    return can_edit_group_items(user, group)
+
+
+def can_remove_role(user, group_role) -> bool:
+    """Return whether the user may take `group_role` away: the network developer any, a
+    coordinator the members of their groups (not a coordinator, not themselves)."""
+    if manages_everything(user):
+        return True
+    return (
+        group_role.role == GroupRole.Role.MEMBER
+        and can_manage_members(user, group_role.group)
+        and group_role.person.user_id != user.pk
+    )

@@ -48,6 +48,7 @@ USER_LINKS = (
     ("reports", "ReportJob", "requested_by", "reports_requested"),
     ("reports", "AnnualReportText", "updated_by", "report_texts_written"),
     ("news", "NewsItem", "author", "news_written"),
+    ("members", "Invitation", "invited_by", "invitations_sent"),
 )
 # The models whose history of changes names the user who made each change.
 HISTORY_MODELS = (

@@ -6,7 +6,10 @@
 - report files that no report job refers to any more (left by a deleted job or a worker
   killed while writing) go after a day. Files of existing jobs, published or not, stay;
 - the one-time keys of sent forms go after submissions.services.KEPT_FOR (a form sent again
-  after that long would save again).
+  after that long would save again);
+- accounts nobody has used for ACCOUNT_INACTIVE_DAYS are deactivated (never an administrator's),
+  and invitations never accepted go members.services.UNANSWERED_KEPT_FOR after their link
+  expired.
 """
 
 import datetime
@@ -17,6 +20,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from members.services import inactive_accounts_deactivate, unanswered_invitations_delete
 from reports.files import orphan_report_files_delete
 from submissions.services import old_form_submissions_delete
 
@@ -38,6 +42,8 @@ def housekeeping_run(*, now: datetime.datetime | None = None) -> dict:
         + AccessFailureLog.objects.filter(attempt_time__lt=log_cutoff).delete()[0],
         "report_files": orphan_report_files_delete(now=now),
         "form_keys": old_form_submissions_delete(now=now),
+        "accounts_deactivated": inactive_accounts_deactivate(now=now),
+        "invitations": unanswered_invitations_delete(now=now),
     }
     logger.info("Housekeeping done: %s", summary)
     return summary

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "submissions",
     "networks",
     "accounts",
+    "members",
     "meetings",
     "news",
     "budget",
@@ -138,6 +139,12 @@ LOGIN_LOG_RETENTION_DAYS = env.int("LOGIN_LOG_RETENTION_DAYS", default=90)
 PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
 PASSWORD_RESET_MAILS_PER_CLIENT = env.int("PASSWORD_RESET_MAILS_PER_CLIENT", default=10)
 PASSWORD_RESET_LIMIT_WINDOW = 60 * 60
+
+# Invitations (members/): a link works once, for this many days. Accounts nobody has used for
+# ACCOUNT_INACTIVE_DAYS (last login, or creation if never) are deactivated by the nightly
+# housekeeping – never an administrator's.
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+ACCOUNT_INACTIVE_DAYS = env.int("ACCOUNT_INACTIVE_DAYS", default=365)
 
 # A login lasts at most 8 hours, and ends after 2 hours without a request
 # (core.security.SessionTimeoutMiddleware) or when the browser is closed.

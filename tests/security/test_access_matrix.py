@@ -34,7 +34,8 @@ from django.utils import timezone
 from accounts.models import AuthenticatorApp
 from budget.models import Application, BudgetYear, Expense, KindAllocation
 from meetings.models import Activity, Meeting, MeetingSeries, Visibility
-from networks.models import Forum, Municipality, Organisation
+from members.models import Invitation
+from networks.models import Forum, GroupRole, Municipality, Organisation
 from networks.permissions import Role
 from news.models import NewsItem
 from reports.models import AnnualReportText, JobStatus, KindReportText, ReportJob, ReportKind
@@ -47,8 +48,10 @@ from tests.factories.budget import (
     pdf_bytes,
 )
 from tests.factories.meetings import ActivityFactory, MeetingFactory
+from tests.factories.members import InvitationFactory
 from tests.factories.networks import (
     DistrictFactory,
+    GroupRoleFactory,
     MunicipalityFactory,
     NetworkGroupFactory,
     NetworkKindFactory,
@@ -130,6 +133,13 @@ PAGES = {
     "meetings:activity_edit":          {"public": (L, 200, 403, 200, 403, 200, 403, 403, 200),
                                         "confidential":
                                             (L, 200, 404, 200, 403, 200, 404, 403, 404)},
+    # Members and invitations: a group's coordinators and the network developer.
+    "members:invitation_create":       {"": (L, 200, 200, 200, 403, 200, 403, 403, 200)},
+    "members:group_members":           {"": (L, 200, 403, 200, 403, 200, 403, 403, 200)},
+    "members:invitation_withdraw":     {"": (405, 405, 405, 405, 405, 405, 405, 405, 405)},
+    "members:group_role_remove":       {"": (405, 405, 405, 405, 405, 405, 405, 405, 405)},
+    # A made-up token: the page says the link does not work.
+    "invitation_accept":               {"": (400, 400, 400, 400, 400, 400, 400, 400, 400)},
     "portal:calendar":                 {"": (302, 302, 302, 302, 302, 302, 302, 302, 302)},
     "portal:year_grid":                {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
     "portal:calendar_month":           {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
@@ -346,6 +356,8 @@ def world():
     confidential_news = NewsItemFactory(
         group=group_a, title="Sekretessnyhet", visibility=Visibility.CONFIDENTIAL
     )
+    invitation = InvitationFactory(group=group_a, invited_by=users["coordinator_a"])
+    member_role = GroupRoleFactory(group=group_a, role=GroupRole.Role.MEMBER)
     axes_request = {"user_agent": "test", "http_accept": "*/*", "path_info": "/konto/logga-in/"}
     return {
         "today": today,
@@ -364,6 +376,8 @@ def world():
         "failed": failed,
         "news": news,
         "confidential_news": confidential_news,
+        "invitation": invitation,
+        "member_role": member_role,
         # One object of each model the admin shows.
         "admin_objects": {
             "auth.group": Group.objects.first(),
@@ -456,6 +470,15 @@ def page_urls(world):
         ("meetings:activity_create", ""): url("meetings:activity_create"),
         ("meetings:activity_edit", "public"): world["activity"].get_absolute_url(),
         ("meetings:activity_edit", "confidential"): world["internal_activity"].get_absolute_url(),
+        ("members:invitation_create", ""): url("members:invitation_create"),
+        ("members:group_members", ""): url("members:group_members", group_pk=group.pk),
+        ("members:invitation_withdraw", ""): url(
+            "members:invitation_withdraw", pk=world["invitation"].pk
+        ),
+        ("members:group_role_remove", ""): url(
+            "members:group_role_remove", pk=world["member_role"].pk
+        ),
+        ("invitation_accept", ""): url("invitation_accept", token="inte-giltig"),
         ("portal:calendar", ""): url("portal:calendar"),
         ("portal:year_grid", ""): url("portal:year_grid", year=today.year),
         ("portal:calendar_month", ""): url(
@@ -628,6 +651,16 @@ def post_cases(world):
          {"publicera": "ja"}, (L, 403, 403, None, None, None, 403, 403, 403), "head"),
         ("reports:text_edit", url("reports:text_edit", kwargs={"year": today.year - 1}),
          {"title": "Ändrad titel"}, (L, 403, 403, None, 403, None, 403, 403, 403), "developer"),
+        ("members:invitation_create", url("members:invitation_create"),
+         {**fresh_key(), "name": "Nora Berg", "email": "nora@example.org",
+          "group": group_a.pk, "role": "member"},
+         (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
+        ("members:invitation_withdraw",
+         url("members:invitation_withdraw", kwargs={"pk": world["invitation"].pk}), {},
+         (L, None, 403, None, 403, None, 403, 403, None), "coordinator_a"),
+        ("members:group_role_remove",
+         url("members:group_role_remove", kwargs={"pk": world["member_role"].pk}), {},
+         (L, None, 403, None, 403, None, 403, 403, None), "coordinator_a"),
     ]
     # fmt: on
 
@@ -644,6 +677,8 @@ STATE_MODELS = (
     ReportJob,
     AnnualReportText,
     KindReportText,
+    Invitation,
+    GroupRole,
 )
 
 

@@ -73,7 +73,14 @@ def test_housekeeping_removes_only_what_the_retention_rules_let_go(settings, tmp
 
     summary = housekeeping_task.apply().get()
 
-    assert summary == {"failed_logins": 1, "login_log": 1, "report_files": 2, "form_keys": 1}
+    assert summary == {
+        "failed_logins": 1,
+        "login_log": 1,
+        "report_files": 2,
+        "form_keys": 1,
+        "accounts_deactivated": 0,
+        "invitations": 0,
+    }
     assert list(FormSubmission.objects.values_list("key", flat=True)) == [kept_key]
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["a"]
