@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("konto/", include("lokalsamverkan.account_urls")),
     path("", include("meetings.urls")),
+    path("", include("documents.urls")),
     path("budget/", include("budget.urls")),
     path("rapporter/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -332,6 +332,36 @@ def can_edit_activity(user, activity) -> bool:
     )
 
 
+# --- documents ---------------------------------------------------------------------------
+
+
+def can_upload_documents(user, owner_ids: dict) -> bool:
+    """Return whether the user may add documents to an owner (`{"group_id": …}`, `kind_id` or
+    `forum_id`): a group's coordinators and the network developer; a kind's or a forum's
+    documents are the network developer's."""
+    if manages_everything(user):
+        return True
+    group_id = owner_ids.get("group_id")
+    return group_id is not None and group_id in coordinated_group_ids(user)
+
+
+def can_read_document(user, document) -> bool:
+    """Return whether the user may see `document` and download its versions (any of them)."""
+    return may_read(user, document)
+
+
+def can_manage_document(user, document) -> bool:
+    """Return whether the user may change `document`, add a version or delete it: those who may
+    upload to its owner, if they may read it (an association's coordinator never manages a
+    confidential document)."""
+    return can_upload_documents(user, _owner(document)) and may_read(user, document)
+
+
+def visible_documents_filter(user) -> Q:
+    """Return the filter for the documents the user may see in lists (and on meeting pages)."""
+    return reach_of(user).filter()
+
+
 # --- budget ------------------------------------------------------------------------------
 
 
