@@ -30,6 +30,10 @@ class MeetingRole(models.TextChoices):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Documents anyone may read and download: of the public tier."""
+        return self.filter(visibility=Visibility.PUBLIC)
+
     def of_owner(self, *, group_id=None, kind_id=None, forum_id=None):
         """Return the documents of one group, kind or forum."""
         return self.filter(group_id=group_id, kind_id=kind_id, forum_id=forum_id)

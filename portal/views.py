@@ -5,6 +5,7 @@ from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from documents.models import Document
 from meetings.models import Meeting
 from networks.forms import DistrictSearchForm
 from networks.models import NetworkGroup, NetworkKind
@@ -27,6 +28,10 @@ def _kinds_with_active_groups():
 
 # A public page lists this many upcoming meetings; the calendar feed has them all.
 UPCOMING_SHOWN = 10
+
+
+# A group's public page lists its latest public documents; the rest are on its document list.
+PUBLIC_DOCUMENTS = 10
 
 
 def _upcoming(meetings):
@@ -80,10 +85,19 @@ def group_detail(request, kind_slug, group_slug):
     feed = subscription_links(
         request, "portal:feed_group", kind_slug=group.kind.slug, group_slug=group.slug
     )
+    documents = list(
+        Document.objects.of_owner(group_id=group.pk).public().for_listing()[: PUBLIC_DOCUMENTS + 1]
+    )
     return render(
         request,
         "portal/group_detail.html",
-        {"group": group, "feed": feed, **_upcoming(Meeting.objects.for_group(group))},
+        {
+            "group": group,
+            "feed": feed,
+            "documents": documents[:PUBLIC_DOCUMENTS],
+            "more_documents": len(documents) > PUBLIC_DOCUMENTS,
+            **_upcoming(Meeting.objects.for_group(group)),
+        },
     )
 
 

@@ -278,3 +278,16 @@ def test_the_list_costs_the_same_queries_at_any_size(world, client, query_count,
     queries, content = query_count.page(client, list_url(world["group_a"]))
     assert content.decode().count("<tr>") == count + 1
     assert queries == 11
+
+
+def test_the_public_group_page_lists_only_public_documents(world, client):
+    """The group's public page offers its public documents, and is emptied of a cached copy
+    when one is added; documents of other tiers are never on it."""
+    group = world["group_a"]
+    DocumentFactory(group=group, visibility=Visibility.NETWORK, title="Medlemmarnas plan")
+    first = client.get(group.get_absolute_url()).content.decode()
+    assert "Medlemmarnas plan" not in first
+    document = DocumentFactory(group=group, visibility=Visibility.PUBLIC, title="Verksamhetsplan")
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert "Verksamhetsplan" in page and "Medlemmarnas plan" not in page
+    assert reverse("documents:version_download", args=[document.pk, 1]) in page

@@ -23,8 +23,8 @@ OVERVIEW_QUERIES = 4
 # municipality + kind + its active groups + their districts + its next joint meetings
 KIND_QUERIES = 5
 # municipality + group with kind and organisation + districts + consenting contacts
-# + its next meetings
-GROUP_QUERIES = 5
+# + its next meetings + its latest public documents (their versions only when there are some)
+GROUP_QUERIES = 6
 # municipality + matching groups with their kind + their districts
 SEARCH_QUERIES = 3
 
