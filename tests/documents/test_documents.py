@@ -291,3 +291,36 @@ def test_the_public_group_page_lists_only_public_documents(world, client):
     page = client.get(group.get_absolute_url()).content.decode()
     assert "Verksamhetsplan" in page and "Medlemmarnas plan" not in page
     assert reverse("documents:version_download", args=[document.pk, 1]) in page
+
+
+def test_files_lie_on_disk_outside_media_root_without_a_url(
+    world, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """On the production storage the file lies in PRIVATE_MEDIA_ROOT, not MEDIA_ROOT, has no
+    URL, and is downloaded whole with its length; deleting the document deletes the file."""
+    from core.storage import PrivateFileSystemStorage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    field = DocumentVersion._meta.get_field("file")
+    storage, field.storage = field.storage, PrivateFileSystemStorage()
+    try:
+        document = DocumentFactory(
+            group=world["group_a"], data=ooxml_bytes("xlsx"), file_name="budget.xlsx"
+        )
+        version = document.versions.get()
+        path = tmp_path / "private" / version.file.name
+        assert path.read_bytes() == ooxml_bytes("xlsx")
+        assert not (tmp_path / "media").exists()
+        with pytest.raises(ValueError):
+            version.file.url  # noqa: B018 – asking for it is the test
+        client.force_login(world["users"]["municipal_member"])
+        response = client.get(reverse("documents:version_download", args=[document.pk, 1]))
+        assert response["Content-Length"] == str(len(ooxml_bytes("xlsx")))
+        assert b"".join(response.streaming_content) == ooxml_bytes("xlsx")
+        client.force_login(world["users"]["municipal_coordinator"])
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("documents:document_delete", args=[document.pk]))
+        assert not path.exists()
+    finally:
+        field.storage = storage
