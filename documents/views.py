@@ -6,6 +6,7 @@ exist; one they may read but not change is 403 with the reason. Files are only e
 `version_download`, as attachments.
 """
 
+import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -27,6 +28,9 @@ from networks.models import Forum, NetworkGroup, NetworkKind, Visibility
 from . import services
 from .forms import DocumentChangeForm, DocumentForm, VersionForm
 from .models import Document
+
+# Downloads of documents that are not public are logged: who read what, when.
+logger = logging.getLogger(__name__)
 
 # The owners in the addresses: the model and the field that holds it.
 OWNERS = {"grupp": (NetworkGroup, "group"), "typ": (NetworkKind, "kind"), "forum": (Forum, "forum")}
@@ -81,6 +85,12 @@ def document_list(request, owner, pk):
         .for_listing()
     )
     page = page_of(request, documents)
+    for document in page.object_list:
+        # The meeting is named only to those who may see it (its date tells it took place).
+        meeting = document.meeting
+        document.visible_meeting = (
+            meeting if meeting and permissions.can_view_meeting(request.user, meeting) else None
+        )
     return render(
         request,
         "documents/document_list.html",
@@ -182,7 +192,7 @@ def document_delete(request, pk):
     document = _managed_document(request, pk)
     if request.method == "POST":
         back = _list_url(document)
-        services.document_delete(document=document)
+        services.document_delete(document=document, deleted_by=request.user)
         messages.success(request, _("The document has been deleted."))
         return redirect(back)
     return render(request, "documents/document_confirm_delete.html", {"document": document})
@@ -219,6 +229,14 @@ def version_download(request, pk, number):
         file = version.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    if document.visibility != Visibility.PUBLIC:
+        logger.info(
+            "Document %s version %s (tier %s) downloaded by user %s",
+            document.pk,
+            version.number,
+            document.visibility,
+            request.user.pk,
+        )
     response = FileResponse(file, content_type=version.content_type)
     response["Content-Disposition"] = attachment_header(version.original_name)
     response["X-Content-Type-Options"] = "nosniff"

@@ -324,3 +324,20 @@ def test_files_lie_on_disk_outside_media_root_without_a_url(
         assert not path.exists()
     finally:
         field.storage = storage
+
+
+def test_a_list_names_a_meeting_only_to_those_who_may_see_it(world, client):
+    """A public document of a confidential meeting does not tell the public that the meeting
+    took place (nor when)."""
+    meeting = MeetingFactory(group=world["group_a"], visibility=Visibility.CONFIDENTIAL)
+    DocumentFactory(
+        group=world["group_a"],
+        visibility=Visibility.PUBLIC,
+        meeting=meeting,
+        meeting_role="minutes",
+        title="Offentligt protokoll",
+    )
+    page = client.get(list_url(world["group_a"])).content.decode()
+    assert "Offentligt protokoll" in page and meeting.get_absolute_url() not in page
+    client.force_login(world["users"]["municipal_member"])
+    assert meeting.get_absolute_url() in client.get(list_url(world["group_a"])).content.decode()
