@@ -23,11 +23,12 @@ RUN DJANGO_SETTINGS_MODULE=lokalsamverkan.settings.production \
     SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/unused.sqlite3 \
     python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 --home-dir /app lokalsamverkan \
-    && mkdir -p /data/media \
-    && chown lokalsamverkan /data/media
+    && mkdir -p /data/media /data/private \
+    && chown lokalsamverkan /data/media /data/private
 
 USER lokalsamverkan
 ENV DJANGO_SETTINGS_MODULE=lokalsamverkan.settings.production \
-    MEDIA_ROOT=/data/media
+    MEDIA_ROOT=/data/media \
+    PRIVATE_MEDIA_ROOT=/data/private
 EXPOSE 8000
 CMD ["gunicorn", "--config", "python:lokalsamverkan.gunicorn_conf", "lokalsamverkan.wsgi"]

@@ -1,7 +1,8 @@
 """Request-level safeguards the settings turn on: request size, session timeouts, client address.
 
 - `RequestSizeLimitMiddleware` refuses a body larger than MAX_REQUEST_BODY_SIZE before anything
-  reads it (Django's own limits leave file uploads unbounded).
+  reads it (Django's own limits leave file uploads unbounded); the views marked with
+  `takes_large_uploads` (a shared document's upload) may take up to MAX_UPLOAD_BODY_SIZE.
 - `RequestCharsetMiddleware` refuses (400) a request that declares another charset than UTF-8:
   Django would read the address and a form in it.
 - `SessionTimeoutMiddleware` logs a user out after SESSION_IDLE_TIMEOUT seconds without a
@@ -31,24 +32,51 @@ LAST_SEEN = "_last_seen"
 LAST_SEEN_RESOLUTION = 60
 
 
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_large():
+    return HttpResponse(
+        _("The request is too large."), status=413, content_type="text/plain; charset=utf-8"
+    )
+
+
+def takes_large_uploads(view):
+    """Mark a view that takes a file larger than MAX_REQUEST_BODY_SIZE allows (a shared
+    document): its requests may be up to MAX_UPLOAD_BODY_SIZE."""
+    view.takes_large_uploads = True
+    return view
+
+
 class RequestSizeLimitMiddleware:
-    """Answer 413 to a request whose declared body exceeds MAX_REQUEST_BODY_SIZE."""
+    """Answer 413 to a request whose declared body exceeds MAX_REQUEST_BODY_SIZE, or
+    MAX_UPLOAD_BODY_SIZE for a view marked with `takes_large_uploads`.
+
+    The larger limit is checked as the request arrives, the view's own once the address is
+    resolved: both before anything reads the body (the CSRF check reads a form in its
+    process_view, which runs after this one's).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.MAX_REQUEST_BODY_SIZE:
-            return HttpResponse(
-                _("The request is too large."),
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
+        largest = max(settings.MAX_REQUEST_BODY_SIZE, settings.MAX_UPLOAD_BODY_SIZE)
+        if _declared_length(request) > largest:
+            return _too_large()
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = (
+            settings.MAX_UPLOAD_BODY_SIZE
+            if getattr(view_func, "takes_large_uploads", False)
+            else settings.MAX_REQUEST_BODY_SIZE
+        )
+        return _too_large() if _declared_length(request) > limit else None
 
 
 class RequestCharsetMiddleware:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("news.urls")),
     path("medlemmar/", include("members.urls")),
+    path("", include("documents.urls")),
     path("budget/", include("budget.urls")),
     path("rapporter/", include("reports.urls")),
     # The admin logs in through the portal's login, which asks for the second factor.

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from core.views import allowed, form_for_user, int_or_none, page_of, posted, saved
 from meetings.terms import Term
 from networks import permissions
-from networks.models import NetworkGroup, NetworkKind
+from networks.models import Forum, NetworkGroup, NetworkKind, Visibility
 
 from . import services
 from .forms import (
@@ -173,12 +173,24 @@ def my_networks(request):
             "term": term,
             "behind": [group for group in groups if group.progress["missing"]],
             "other_upcoming": other_upcoming,
+            "forums": _my_forums(user),
             "can_create": permissions.can_create_meetings(user),
             "is_coordinator": permissions.role_of(user) == permissions.Role.COORDINATOR,
             "is_member": permissions.role_of(user) == permissions.Role.MEMBER,
             "today": today,
         },
     )
+
+
+def _my_forums(user):
+    """Return the central forums whose pages (documents) My networks links: every active one
+    for the staff roles, else those the user is a member of."""
+    reach = permissions.reach_of(user)
+    if reach.everywhere != Visibility.PUBLIC:
+        return list(Forum.objects.filter(active=True))
+    if not reach.forums:  # most people: no query
+        return []
+    return list(Forum.objects.filter(pk__in=reach.forums, active=True))
 
 
 # --- meetings -----------------------------------------------------------------------------

@@ -366,17 +366,21 @@ def can_create_news(user) -> bool:
     return manages_everything(user) or bool(coordinated_group_ids(user))
 
 
-def can_write_news(user, owner_ids: dict) -> bool:
-    """Return whether the user may write news for the owner `owner_ids` names (`group_id`,
-    `kind_id`; neither: the whole portal).
+def can_write_for(user, owner_ids: dict) -> bool:
+    """Return whether the user may add news and documents to the owner `owner_ids` names
+    (`group_id`, `kind_id`, `forum_id`; none: the whole portal).
 
-    A group's coordinators write for their group; the network developer for any group, kind
-    and the whole portal. Which tier they may choose is the reach's (`Reach.may_read`).
+    A group's coordinators write for their group; the network developer for any group, kind,
+    forum and the whole portal. Which tier they may choose is the reach's (`Reach.may_read`).
     """
     if manages_everything(user):
         return True
     group_id = owner_ids.get("group_id")
     return group_id is not None and group_id in coordinated_group_ids(user)
+
+
+# News and documents have the same writers.
+can_write_news = can_write_for
 
 
 def can_edit_news(user, item) -> bool:
@@ -398,6 +402,28 @@ def can_view_news(user, item, now=None) -> bool:
     if not may_read(user, item):
         return False
     return item.published_at <= (now or timezone.now()) or can_edit_news(user, item)
+
+
+# --- documents ---------------------------------------------------------------------------
+
+can_upload_documents = can_write_for
+
+
+def can_read_document(user, document) -> bool:
+    """Return whether the user may see `document` and download its versions (any of them)."""
+    return may_read(user, document)
+
+
+def can_manage_document(user, document) -> bool:
+    """Return whether the user may change `document`, add a version or delete it: those who may
+    upload to its owner, if they may read it (an association's coordinator never manages a
+    confidential document)."""
+    return can_upload_documents(user, _owner(document)) and may_read(user, document)
+
+
+def visible_documents_filter(user) -> Q:
+    """Return the filter for the documents the user may see in lists (and on meeting pages)."""
+    return reach_of(user).filter()
 
 
 # --- budget ------------------------------------------------------------------------------

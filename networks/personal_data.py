@@ -41,6 +41,8 @@ USER_FIELDS = (
 # The links from records to a user account: (app label, model, field, what it means).
 USER_LINKS = (
     ("meetings", "MeetingSeries", "created_by", "meeting_series_created"),
+    ("documents", "Document", "created_by", "documents_created"),
+    ("documents", "DocumentVersion", "uploaded_by", "document_versions_uploaded"),
     ("budget", "Expense", "created_by", "expenses_recorded"),
     ("budget", "Application", "applicant", "applications_made"),
     ("budget", "Application", "decided_by", "applications_decided"),

@@ -50,7 +50,7 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "public-page:version"
 # The apps whose models show on the public pages.
-PUBLIC_APPS = frozenset({"networks", "meetings", "news", "reports"})
+PUBLIC_APPS = frozenset({"networks", "meetings", "documents", "news", "reports"})
 DEFAULT_SECONDS = 600
 # What one process keeps of the pages in its own memory, in bytes.
 LOCAL_BYTES = 32 * 1024 * 1024

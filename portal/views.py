@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.views import page_of
+from documents.models import Document
 from meetings.models import Meeting
 from networks.forms import DistrictSearchForm
 from networks.models import NetworkGroup, NetworkKind
@@ -30,6 +31,10 @@ def _kinds_with_active_groups():
 
 # A public page lists this many upcoming meetings; the calendar feed has them all.
 UPCOMING_SHOWN = 10
+
+
+# A group's public page lists its latest public documents; the rest are on its document list.
+PUBLIC_DOCUMENTS = 10
 
 
 def _upcoming(meetings):
@@ -110,6 +115,9 @@ def group_detail(request, kind_slug, group_slug):
     )
     slugs = {"kind_slug": group.kind.slug, "group_slug": group.slug}
     now = timezone.now()
+    documents = list(
+        Document.objects.of_owner(group_id=group.pk).public().for_listing()[: PUBLIC_DOCUMENTS + 1]
+    )
     return _with_news(
         request,
         "portal/group_detail.html",
@@ -120,6 +128,8 @@ def group_detail(request, kind_slug, group_slug):
                 reverse("portal:news_feed_group", kwargs=slugs)
             ),
             "news_page": reverse("portal:group_news", kwargs=slugs),
+            "documents": documents[:PUBLIC_DOCUMENTS],
+            "more_documents": len(documents) > PUBLIC_DOCUMENTS,
             **_upcoming(Meeting.objects.for_group(group)),
             **_latest_news(NewsItem.objects.for_group(group), now),
         },

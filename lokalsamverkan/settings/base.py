@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "news",
+    "documents",
     "budget",
     "reports",
     "portal",
@@ -204,15 +205,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # who may see them.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The groups' shared documents: a folder of their own, outside MEDIA_ROOT, in a storage that
+# has no URL at all (core.storage.PrivateFileSystemStorage); documents/views.py serves them to
+# those who may read them.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "core.storage.PrivateFileSystemStorage"},
+}
+# The largest shared document (documents/forms.py says so in Swedish next to the field).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Request size: form fields (not files) up to 1 MB and 1000 fields, at most 5 files; files over
 # 2.5 MB are spooled to disk. The whole body may be MAX_REQUEST_BODY_SIZE (a 5 MB receipt and
-# the form around it fit); larger requests get 413 before they are read.
+# the form around it fit), or MAX_UPLOAD_BODY_SIZE for the views that take a shared document
+# (core.security.takes_large_uploads); larger requests get 413 before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_REQUEST_BODY_SIZE = 8 * 1024 * 1024
+MAX_UPLOAD_BODY_SIZE = DOCUMENT_MAX_BYTES + 2 * DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # Content Security Policy (django-csp 4), the same in development, tests and production: only
 # our own scripts, styles, fonts and images (Bootstrap's icons are data: SVGs), no inline code,

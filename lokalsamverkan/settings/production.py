@@ -19,6 +19,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "core.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "core.storage.PrivateFileSystemStorage"},
 }
 
 # HTTPS only. The proxy terminates TLS and says so in X-Forwarded-Proto; it must overwrite

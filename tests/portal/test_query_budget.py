@@ -26,8 +26,8 @@ OVERVIEW_QUERIES = 4 + NEWS_QUERIES
 # municipality + kind + its active groups + their districts + its next joint meetings
 KIND_QUERIES = 5 + NEWS_QUERIES
 # municipality + group with kind and organisation + districts + consenting contacts
-# + its next meetings
-GROUP_QUERIES = 5 + NEWS_QUERIES
+# + its next meetings + its latest public documents (their versions only when there are some)
+GROUP_QUERIES = 6 + NEWS_QUERIES
 # municipality + matching groups with their kind + their districts
 SEARCH_QUERIES = 3
 

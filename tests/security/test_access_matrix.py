@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.models import AuthenticatorApp
 from budget.models import Application, BudgetYear, Expense, KindAllocation
+from documents.models import Document, DocumentVersion
 from meetings.models import Activity, Meeting, MeetingSeries, Visibility
 from members.models import Invitation
 from networks.models import Forum, GroupRole, Municipality, Organisation
@@ -47,6 +48,7 @@ from tests.factories.budget import (
     KindAllocationFactory,
     pdf_bytes,
 )
+from tests.factories.documents import DocumentFactory
 from tests.factories.meetings import ActivityFactory, MeetingFactory
 from tests.factories.members import InvitationFactory
 from tests.factories.networks import (
@@ -156,6 +158,19 @@ PAGES = {
     "budget:application_list":         {"": (L, 200, 200, 200, 200, 200, 403, 403, 200)},
     "budget:application_create":       {"": (L, 200, 200, 200, 403, 200, 403, 403, 200)},
     "budget:application_detail":       {"": (L, 200, 404, 200, 200, 200, 404, 404, 200)},
+    "documents:document_list":         {"group": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+                                        "kind": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    "documents:document_create":       {"group": (L, 200, 403, 200, 403, 200, 403, 403, 200),
+                                        "kind": (L, 403, 403, 200, 403, 200, 403, 403, 403)},
+    "documents:document_detail":       {"public": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+                                        "network": (404, 200, 404, 200, 200, 200, 200, 200, 200)},
+    "documents:document_edit":         {"": (L, 200, 404, 200, 403, 200, 403, 403, 200)},
+    "documents:version_create":        {"": (L, 200, 404, 200, 403, 200, 403, 403, 200)},
+    "documents:document_delete":       {"": (L, 200, 404, 200, 403, 200, 403, 403, 200)},
+    "documents:version_download":      {"public": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+                                        "network": (404, 200, 404, 200, 200, 200, 200, 200, 200),
+                                        "restricted":
+                                            (404, 200, 404, 200, 404, 200, 404, 404, 404)},
     "reports:report_list":             {"": (L, 403, 403, 200, 200, 200, 403, 403, 403)},
     "reports:report_create":           {"": (L, 405, 405, 405, 405, 405, 405, 405, 405)},
     "portal:published_list":           {"": (200, 200, 200, 200, 200, 200, 200, 200, 200)},
@@ -358,6 +373,9 @@ def world():
     )
     invitation = InvitationFactory(group=group_a, invited_by=users["coordinator_a"])
     member_role = GroupRoleFactory(group=group_a, role=GroupRole.Role.MEMBER)
+    document = DocumentFactory(group=group_a, visibility=Visibility.NETWORK)
+    public_document = DocumentFactory(group=group_a, visibility=Visibility.PUBLIC)
+    restricted_document = DocumentFactory(group=group_a, visibility=Visibility.RESTRICTED)
     axes_request = {"user_agent": "test", "http_accept": "*/*", "path_info": "/konto/logga-in/"}
     return {
         "today": today,
@@ -378,6 +396,9 @@ def world():
         "confidential_news": confidential_news,
         "invitation": invitation,
         "member_role": member_role,
+        "document": document,
+        "public_document": public_document,
+        "restricted_document": restricted_document,
         # One object of each model the admin shows.
         "admin_objects": {
             "auth.group": Group.objects.first(),
@@ -497,6 +518,34 @@ def page_urls(world):
         ("budget:application_list", ""): url("budget:application_list"),
         ("budget:application_create", ""): url("budget:application_create"),
         ("budget:application_detail", ""): world["application"].get_absolute_url(),
+        ("documents:document_list", "group"): url(
+            "documents:document_list", owner="grupp", pk=group.pk
+        ),
+        ("documents:document_list", "kind"): url(
+            "documents:document_list", owner="typ", pk=kind.pk
+        ),
+        ("documents:document_create", "group"): url(
+            "documents:document_create", owner="grupp", pk=group.pk
+        ),
+        ("documents:document_create", "kind"): url(
+            "documents:document_create", owner="typ", pk=kind.pk
+        ),
+        ("documents:document_detail", "public"): world["public_document"].get_absolute_url(),
+        ("documents:document_detail", "network"): world["document"].get_absolute_url(),
+        ("documents:document_edit", ""): url("documents:document_edit", pk=world["document"].pk),
+        ("documents:version_create", ""): url("documents:version_create", pk=world["document"].pk),
+        ("documents:document_delete", ""): url(
+            "documents:document_delete", pk=world["document"].pk
+        ),
+        ("documents:version_download", "public"): url(
+            "documents:version_download", pk=world["public_document"].pk, number=1
+        ),
+        ("documents:version_download", "network"): url(
+            "documents:version_download", pk=world["document"].pk, number=1
+        ),
+        ("documents:version_download", "restricted"): url(
+            "documents:version_download", pk=world["restricted_document"].pk, number=1
+        ),
         ("reports:report_list", ""): url("reports:report_list"),
         ("reports:report_create", ""): url("reports:report_create"),
         ("portal:published_list", ""): url("portal:published_list"),
@@ -642,6 +691,13 @@ def post_cases(world):
          (L, None, 200, None, 403, None, 403, 403, None), "coordinator_a"),
         ("budget:application_detail", world["application"].get_absolute_url(),
          {"decision": "grant_all"}, (L, 403, 404, None, 403, None, 404, 404, 403), "developer"),
+        ("documents:document_edit", url("documents:document_edit",
+                                        kwargs={"pk": world["document"].pk}),
+         {"title": "Ändrad rubrik", "visibility": "network"},
+         (L, None, 404, None, 403, None, 403, 403, None), "coordinator_a"),
+        ("documents:document_delete", url("documents:document_delete",
+                                          kwargs={"pk": world["document"].pk}),
+         {}, (L, None, 404, None, 403, None, 403, 403, None), "coordinator_a"),
         ("reports:report_create", url("reports:report_create"),
          {"kind": "annual", "year": str(today.year)},
          (L, 403, 403, None, None, None, 403, 403, 403), "head"),
@@ -679,6 +735,8 @@ STATE_MODELS = (
     KindReportText,
     Invitation,
     GroupRole,
+    Document,
+    DocumentVersion,
 )
 
 
