@@ -2,9 +2,10 @@
 
 A marker is planted at each tier (network, confidential, restricted) in each kind of record
 that has one: a group's meeting, a public meeting's notes, an activity, a joint meeting of the
-kind and a meeting of a forum. Then, for each role, every page, feed and file that role can
-open is read, and the markers found must be exactly those the tiers let through: none more
-(a leak) and none fewer (the control: the page would show them if it may).
+kind, a meeting of a forum, a group's and a kind's news, a group's and a forum's document.
+Then, for each role, every page, feed and file that role can open is read, and the markers
+found must be exactly those the tiers let through: none more (a leak) and none fewer (the
+control: the page would show them if it may).
 """
 
 import datetime
@@ -21,6 +22,7 @@ from reports.build import report_build
 from reports.models import ReportKind
 from tests.factories.accounts import coordinator_of, member_of, user_with_role
 from tests.factories.budget import BudgetYearFactory, KindAllocationFactory
+from tests.factories.documents import DocumentFactory
 from tests.factories.meetings import ActivityFactory, MeetingFactory
 from tests.factories.networks import (
     MunicipalityFactory,
@@ -28,12 +30,23 @@ from tests.factories.networks import (
     NetworkKindFactory,
     OrganisationFactory,
 )
+from tests.factories.news import NewsItemFactory
 from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 TIERS = (Visibility.NETWORK, Visibility.CONFIDENTIAL, Visibility.RESTRICTED)
-RECORDS = ("meeting", "notes", "activity", "joint meeting", "forum meeting")
+RECORDS = (
+    "meeting",
+    "notes",
+    "activity",
+    "joint meeting",
+    "forum meeting",
+    "news",
+    "kind news",
+    "document",
+    "forum document",
+)
 # Which owner each kind of record has: its tier is read against the role's reach there.
 OWNER = {
     "meeting": "group",
@@ -41,6 +54,10 @@ OWNER = {
     "activity": "group",
     "joint meeting": "kind",
     "forum meeting": "forum",
+    "news": "group",
+    "kind news": "kind",
+    "document": "group",
+    "forum document": "forum",
 }
 MARKERS = {
     (record, tier): f"TQZ{index:02d}"
@@ -95,7 +112,7 @@ def world():
         users["association member of A (in the forum)"].person,
         users["municipal member of A (in the forum)"].person,
     )
-    meetings = []
+    meetings, news, documents = [], [], []
     for tier in TIERS:
         m = {record: MARKERS[(record, tier)] for record in RECORDS}
         meetings += [
@@ -115,9 +132,26 @@ def world():
             ),
         ]
         ActivityFactory(group=group_a, start_date=soon, visibility=tier, name=m["activity"])
+        news += [
+            NewsItemFactory(group=group_a, visibility=tier, title=m["news"]),
+            NewsItemFactory(group=None, kind=kind, visibility=tier, title=m["kind news"]),
+        ]
+        documents += [
+            DocumentFactory(group=group_a, visibility=tier, title=m["document"]),
+            DocumentFactory(group=None, forum=forum, visibility=tier, title=m["forum document"]),
+        ]
     budget_year = BudgetYearFactory(year=today.year)
     KindAllocationFactory(budget_year=budget_year, kind=kind)
-    return {"today": today, "kind": kind, "group": group_a, "users": users, "meetings": meetings}
+    return {
+        "today": today,
+        "kind": kind,
+        "group": group_a,
+        "forum": forum,
+        "users": users,
+        "meetings": meetings,
+        "news": news,
+        "documents": documents,
+    }
 
 
 def every_output(client, world) -> dict:
@@ -139,7 +173,19 @@ def every_output(client, world) -> dict:
         "feed of everything": reverse("portal:feed_all"),
         "feed of the kind": reverse("portal:feed_kind", kwargs={"kind_slug": kind.slug}),
         "feed of the group": reverse("portal:feed_group", kwargs=slugs),
+        "news list": reverse("news:news_list"),
+        "group news": reverse("portal:group_news", kwargs=slugs),
+        "news feed of the group": reverse("portal:news_feed_group", kwargs=slugs),
+        "news feed of everything": reverse("portal:news_feed_all"),
+        "group documents": reverse(
+            "documents:document_list", kwargs={"owner": "grupp", "pk": group.pk}
+        ),
+        "forum documents": reverse(
+            "documents:document_list", kwargs={"owner": "forum", "pk": world["forum"].pk}
+        ),
         **{f"meeting {meeting.pk}": meeting.get_absolute_url() for meeting in world["meetings"]},
+        **{f"news {item.pk}": item.get_absolute_url() for item in world["news"]},
+        **{f"document {doc.pk}": doc.get_absolute_url() for doc in world["documents"]},
     }
     texts = {}
     for what, url in urls.items():
