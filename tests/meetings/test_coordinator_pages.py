@@ -484,18 +484,19 @@ def test_history_shows_who_changed_what_in_swedish(client, setting):
 
 # --- query budgets -----------------------------------------------------------------------
 
-# Every page: session + user + municipality (context processor) + the user's auth groups (role).
-# A coordinator: + their groups' ids; then the groups + three sliced prefetches (upcoming,
-# lacking notes, not yet logged) + one aggregate of the groups' meeting counts.
+# Every page: session + user + municipality (context processor) + the user's role (auth
+# groups, organisation and forums in one query). A coordinator: + their roles in groups; then
+# the groups + three sliced prefetches (upcoming, lacking notes, not yet logged) + one aggregate
+# of the groups' meeting counts.
 MY_NETWORKS_COORDINATOR = 10
 # The developer: the groups + three prefetches + the counts + the upcoming meetings of the
-# forums and the kinds' joint meetings.
-MY_NETWORKS_DEVELOPER = 10
+# forums and the kinds' joint meetings + the forums (links to their documents).
+MY_NETWORKS_DEVELOPER = 11
 # + the years with meetings + kinds and groups for the filters (fetched once, so a chosen
 # filter costs no query to validate) + the count and the page of meetings with their owners.
 MEETING_LIST = 9
-# + the meeting with its owner + its organisations.
-MEETING_DETAIL = 6
+# + the meeting with its owner + its organisations + its documents the user may read.
+MEETING_DETAIL = 7
 
 
 def build_meetings(count, groups, kind):

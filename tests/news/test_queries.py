@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 # groups + the page's count + the page's news with their owners
 NEWS_LIST_QUERIES = 9
 # municipality + group with kind and organisation + districts + consenting contacts + its next
-# meetings + its latest public news + when the next scheduled public news item is due
-GROUP_PAGE_QUERIES = 7
+# meetings + its latest public documents + its latest public news + when the next scheduled
+# public news item is due
+GROUP_PAGE_QUERIES = 8
 # municipality + group with kind + the count + the page's news + the next one due
 GROUP_NEWS_QUERIES = 5
 # group with kind + its latest public news + municipality (the feed's author) + the next due
