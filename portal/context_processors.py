@@ -10,4 +10,5 @@ def site(request):
         "municipality": Municipality.objects.first(),
         "works_in_portal": SimpleLazyObject(lambda: permissions.works_in_portal(request.user)),
         "makes_reports": SimpleLazyObject(lambda: permissions.can_create_reports(request.user)),
+        "sees_budget": SimpleLazyObject(lambda: permissions.can_view_budget(request.user)),
     }

@@ -18,7 +18,7 @@ from budget.selectors import budget_overview
 from budget.views import NO_BUDGET_ACCESS
 from core.years import FIRST_YEAR, LAST_YEAR
 from networks.permissions import Role
-from tests.factories.accounts import coordinator_of, user_with_role
+from tests.factories.accounts import coordinator_of, member_of, user_with_role
 from tests.factories.budget import (
     ApplicationFactory,
     BudgetYearFactory,
@@ -579,3 +579,15 @@ def test_admin_refuses_pooled_funds_below_what_is_granted(client, year):
     assert response.status_code == 302
     budget_year.refresh_from_db()
     assert budget_year.pool_amount == D("150000.50")
+
+
+def test_the_menu_offers_the_budget_only_to_those_who_may_see_it(client):
+    """A member of a group is not offered the budget in the menu (it would refuse them); the
+    group's coordinator is."""
+    group = NetworkGroupFactory()
+    budget_link = f'href="{reverse("budget:overview_current")}"'
+    client.force_login(member_of(group, username="medlem"))
+    page = client.get(reverse("meetings:my_networks")).content.decode()
+    assert sv("My networks") in page and budget_link not in page
+    client.force_login(coordinator_of(group, username="samordnare"))
+    assert budget_link in client.get(reverse("meetings:my_networks")).content.decode()
