@@ -76,7 +76,7 @@ def demo_data_load(*, data: dict) -> LoadSummary:
     organisations = _Organisations(summary, data.get("organisations", []))
     people = _people_load(summary, data.get("people", []), organisations)
     for item in data.get("forums", []):
-        _ensure(
+        forum = _ensure(
             Forum,
             summary,
             {"slug": item["slug"]},
@@ -87,6 +87,10 @@ def demo_data_load(*, data: dict) -> LoadSummary:
                 "order": item.get("order", 0),
             },
         )
+        if not forum.members.exists():
+            forum.members.set(
+                _person(people, email, f"forum {forum}") for email in item.get("members", [])
+            )
     for kind_order, kind_data in enumerate(data.get("kinds", []), start=1):
         _kind_load(summary, kind_data, kind_order, organisations, people)
     for item in data.get("accounts", []):

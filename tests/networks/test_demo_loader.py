@@ -6,9 +6,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from meetings.models import Meeting
+from networks import permissions
 from networks.demo import DemoDataError, demo_data_load
 from networks.models import (
     District,
+    Forum,
     GroupRole,
     Municipality,
     NetworkGroup,
@@ -157,3 +160,20 @@ def test_unknown_data_set_is_refused_with_the_available_names(db):
     """Asking for a data set that does not exist names the ones that do."""
     with pytest.raises(CommandError, match="boras-2017"):
         call_command("loaddemo", "malmo-2030", stdout=io.StringIO())
+
+
+def test_the_crime_prevention_councils_members_read_its_confidential_meetings(boras):
+    """The demo's forum with members: a police officer in it reads its confidential meetings, a
+    member of a group outside it does not."""
+    forum = Forum.objects.get(slug="bra")
+    confidential = Meeting.objects.filter(forum=forum, visibility="confidential").first()
+    assert confidential is not None
+    officer = forum.members.get(organisation__type="police")
+    outsider = Person.objects.exclude(forums=forum).filter(group_roles__isnull=False).first()
+    users = get_user_model().objects
+    officer.user = users.create_user("polis", password="pw")
+    officer.save()
+    outsider.user = users.create_user("utanfor", password="pw")
+    outsider.save()
+    assert permissions.can_view_meeting(officer.user, confidential)
+    assert not permissions.can_view_meeting(outsider.user, confidential)
