@@ -127,6 +127,14 @@ class Reach:
         return condition
 
 
+def tier_in_group(bound_by_secrecy: bool, role) -> Visibility:
+    """Return the tier a role in a group gives: network for those not bound by secrecy,
+    confidential for members who are, restricted for coordinators who are."""
+    if not bound_by_secrecy:
+        return Visibility.NETWORK
+    return Visibility.RESTRICTED if role in GroupRole.CONTACT_ROLES else Visibility.CONFIDENTIAL
+
+
 def _role_and_reach(user) -> tuple[Role, Reach]:
     """Compute the user's role and reach: two queries for a member, one for the staff roles,
     none for an administrator."""
@@ -156,14 +164,12 @@ def _role_and_reach(user) -> tuple[Role, Reach]:
         )
     )
     bound = organisation_type in Organisation.SECRECY_BOUND_TYPES
-    member_tier = Visibility.CONFIDENTIAL if bound else Visibility.NETWORK
+    member_tier = tier_in_group(bound, GroupRole.Role.MEMBER)
     groups, kinds, coordinated = {}, {}, set()
     for group_id, kind_id, role in memberships:
-        tier = member_tier
         if role in GroupRole.CONTACT_ROLES:
             coordinated.add(group_id)
-            if bound:
-                tier = Visibility.RESTRICTED
+        tier = tier_in_group(bound, role)
         groups[group_id] = Visibility.closest(tier, groups.get(group_id, Visibility.PUBLIC))
         kinds[kind_id] = member_tier
     forum_tiers = dict.fromkeys(forums, member_tier)
@@ -361,9 +367,8 @@ def visible_news_filter(user) -> Q:
     return reach_of(user).filter(kind="kind", forum=None)
 
 
-def can_create_news(user) -> bool:
-    """Return whether the user may write news for at least one owner."""
-    return manages_everything(user) or bool(coordinated_group_ids(user))
+# Who writes news for at least one owner: those who create meetings for one.
+can_create_news = can_create_meetings
 
 
 def can_write_for(user, owner_ids: dict) -> bool:
@@ -501,9 +506,8 @@ def can_invite(user, group) -> bool:
     return can_edit_group_items(user, group)
 
 
-def can_invite_somewhere(user) -> bool:
-    """Return whether the user may invite people to at least one group."""
-    return manages_everything(user) or bool(coordinated_group_ids(user))
+# Who may invite people to at least one group: those who create meetings for one.
+can_invite_somewhere = can_create_meetings
 
 
 def invitable_roles(user, group) -> tuple[str, ...]:
@@ -519,10 +523,7 @@ def invitable_roles(user, group) -> tuple[str, ...]:
 def tier_of_role(organisation, role) -> Visibility:
     """Return the tier a person of `organisation` (None: a person on their own) gets in a
     group with `role` – as `reach_of` will compute it once they have it."""
-    bound = organisation is not None and organisation.bound_by_secrecy
-    if not bound:
-        return Visibility.NETWORK
-    return Visibility.RESTRICTED if role in GroupRole.CONTACT_ROLES else Visibility.CONFIDENTIAL
+    return tier_in_group(organisation is not None and organisation.bound_by_secrecy, role)
 
 
 def may_grant(user, group, organisation, role) -> bool:
